@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.live import Server, add_facilitator, login
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One real server for the tests that need no restart; each test makes its own session."""
+    db = tmp_path_factory.mktemp("server") / "workshop.db"
+    add_facilitator(db, "anna")
+    add_facilitator(db, "bjorn")
+    running = Server(db).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+async def facilitator(server: Server) -> AsyncIterator[httpx.AsyncClient]:
+    client = await login(server, "anna")
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def fresh_db(tmp_path: Path) -> Path:
+    db = tmp_path / "workshop.db"
+    add_facilitator(db, "anna")
+    return db

@@ -1,0 +1,235 @@
+"""Test helpers that drive the real thing: a `workshop serve` process, HTTP and WebSockets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import queue
+import subprocess
+import sys
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+PASSWORD = "correct horse battery staple"
+START_TIMEOUT = 20.0
+WAIT = 10.0
+
+
+class Server:
+    """`python -m workshop serve` on a free port (or a given one) and a SQLite file."""
+
+    def __init__(self, db: Path, port: int = 0) -> None:
+        self.db = db
+        self.port = port
+        self.url = ""
+        self.setup_url: str | None = None
+        self.process: subprocess.Popen[str] | None = None
+        self._lines: queue.Queue[str | None] = queue.Queue()
+
+    def start(self) -> Server:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "workshop", "serve", "--port", str(self.port),
+             "--db", str(self.db)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        threading.Thread(target=self._read, args=(self.process,), daemon=True).start()
+        self.setup_url = None
+        while True:
+            line = self.expect_line()
+            if "running at" in line:
+                self.url = line.rsplit(" ", 1)[1].strip()
+                self.port = int(self.url.rsplit(":", 1)[1])
+            elif "/setup/" in line:
+                self.setup_url = line.rsplit(" ", 1)[1].strip()
+            elif "Phones cannot reach" in line:
+                return self
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def expect_line(self) -> str:
+        line = self._lines.get(timeout=START_TIMEOUT)
+        if line is None:
+            raise RuntimeError("the server stopped before it was ready")
+        return line
+
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http://", "ws://", 1)
+
+    def kill(self) -> None:
+        """kill -9: no chance to flush or close anything."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=START_TIMEOUT)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=START_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def add_facilitator(db: Path, name: str, password: str = PASSWORD) -> None:
+    secret = db.parent / f"{name}.password"
+    secret.write_text(password)
+    subprocess.run(
+        [sys.executable, "-m", "workshop", "facilitator", "add", name, "--password-file",
+         str(secret), "--db", str(db)],
+        check=True, capture_output=True, timeout=60,
+    )
+
+
+async def login(server: Server, name: str, password: str = PASSWORD) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=server.url, timeout=WAIT)
+    response = await client.post("/api/login", json={"username": name, "password": password})
+    assert response.status_code == 204, response.text
+    return client
+
+
+async def new_session(client: httpx.AsyncClient, **body: Any) -> dict[str, Any]:
+    response = await client.post("/api/sessions", json={"title": "Kommunestyret", **body})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def add_activity(client: httpx.AsyncClient, code: str, **body: Any) -> int:
+    response = await client.post(f"/api/sessions/{code}/activities", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+async def set_state(client: httpx.AsyncClient, code: str, activity: int, state: str) -> None:
+    response = await client.post(
+        f"/api/sessions/{code}/activities/{activity}/state", json={"state": state}
+    )
+    assert response.status_code == 200, response.text
+
+
+async def results(client: httpx.AsyncClient, code: str) -> dict[int, dict[str, Any]]:
+    response = await client.get(f"/api/sessions/{code}/results")
+    assert response.status_code == 200, response.text
+    return {a["id"]: a for a in response.json()["activities"]}
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Socket:
+    """A WebSocket client that files every message it gets, so tests can wait on one."""
+
+    conn: ClientConnection
+    received: list[dict[str, Any]] = field(default_factory=list)
+    _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _reader: asyncio.Task[None] | None = None
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @classmethod
+    async def open(cls, url: str) -> Socket:
+        sock = cls(await connect(url, open_timeout=WAIT))
+        sock._reader = asyncio.create_task(sock._read())
+        return sock
+
+    async def _read(self) -> None:
+        try:
+            async for text in self.conn:
+                async with self._arrived:
+                    self.received.append(json.loads(text))
+                    self._arrived.notify_all()
+        except Exception:
+            pass
+        finally:
+            self.closed.set()
+            async with self._arrived:
+                self._arrived.notify_all()
+
+    async def wait_for(self, predicate: Any, timeout: float = WAIT) -> dict[str, Any]:
+        """The first message (already received or still to come) that `predicate` accepts."""
+
+        def match() -> dict[str, Any] | None:
+            return next((m for m in self.received if predicate(m)), None)
+
+        async def wait() -> dict[str, Any]:
+            async with self._arrived:
+                while (found := match()) is None:
+                    if self.closed.is_set():
+                        raise ConnectionError("socket closed while waiting")
+                    await self._arrived.wait()
+                return found
+
+        return await asyncio.wait_for(wait(), timeout)
+
+    async def reply_to(self, client_id: str, timeout: float = WAIT) -> dict[str, Any]:
+        return await self.wait_for(
+            lambda m: m.get("id") == client_id and m["type"] in ("ack", "error"), timeout
+        )
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.conn.send(json.dumps(message))
+
+    async def close(self) -> None:
+        await self.conn.close()
+        if self._reader:
+            await self._reader
+
+
+@dataclass
+class Phone:
+    """A participant: joined over HTTP, then on its WebSocket."""
+
+    server: Server
+    code: str
+    token: str
+    table: int
+    participant_id: int
+    socket: Socket | None = None
+
+    @classmethod
+    async def join(cls, server: Server, code: str, **body: Any) -> Phone:
+        async with httpx.AsyncClient(base_url=server.url, timeout=WAIT) as client:
+            response = await client.post(f"/api/sessions/{code}/join", json=body)
+        assert response.status_code == 201, response.text
+        data = response.json()
+        return cls(server, code, data["token"], data["table"], data["participant_id"])
+
+    @property
+    def url(self) -> str:
+        return f"{self.server.ws_url}/ws/{self.code}/participant?token={self.token}"
+
+    async def connect(self) -> dict[str, Any]:
+        self.socket = await Socket.open(self.url)
+        return await self.socket.wait_for(lambda m: m["type"] == "welcome")
+
+    async def vote(self, activity: int, option: Any, client_id: str | None = None,
+                   **extra: Any) -> dict[str, Any]:
+        client_id = client_id or new_id()
+        assert self.socket is not None
+        await self.socket.send(
+            {"type": "vote", "id": client_id, "activity": activity, "option": option, **extra}
+        )
+        return await self.socket.reply_to(client_id)
+
+    async def post(self, activity: int, text: Any, client_id: str | None = None) -> dict[str, Any]:
+        client_id = client_id or new_id()
+        assert self.socket is not None
+        await self.socket.send({"type": "post", "id": client_id, "activity": activity,
+                                "text": text})
+        return await self.socket.reply_to(client_id)
+
+    async def close(self) -> None:
+        if self.socket:
+            await self.socket.close()
+            self.socket = None

@@ -1,0 +1,122 @@
+"""`workshop serve` and `workshop facilitator add`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import socket
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from workshop.domain import DomainError
+from workshop.services import Workshop
+from workshop.settings import Settings
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Bind before serving, so the printed address is live (and port 0 picks a free one)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    from workshop.web.app import build_app
+
+    settings = Settings.from_env(db_url=args.db, public_url=args.public_url)
+    app = await build_app(settings)
+    sock = _bind(args.host, args.port)
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    address = settings.public_url or f"http://{shown}:{port}"
+    print(f"workshop is running at {address}", flush=True)
+    token = await app.state.workshop.setup_token()
+    if token:
+        print(
+            f"No facilitator account yet. Create the first one here: {address}/setup/{token}",
+            flush=True,
+        )
+    if host in ("127.0.0.1", "::1", "localhost"):
+        print(
+            "Phones cannot reach this address. For a real room run "
+            "`workshop serve --host 0.0.0.0 --public-url http://<this laptop's address>:"
+            f"{port}`.",
+            flush=True,
+        )
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        ws_max_size=64 * 1024,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        proxy_headers=True,
+        lifespan="on",
+    )
+    await uvicorn.Server(config).serve(sockets=[sock])
+
+
+async def _add_facilitator(args: argparse.Namespace) -> int:
+    from workshop.hub import Hubs, LocalBroadcast
+    from workshop.store import open_store
+
+    if args.password_file:
+        password = Path(args.password_file).read_text("utf-8").rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Same password again: ") != password:
+            print("The two passwords are not the same.", file=sys.stderr)
+            return 2
+    settings = Settings.from_env(db_url=args.db)
+    store = open_store(settings.db_url)
+    await store.open()
+    try:
+
+        async def nothing(session_id: int, channel: str) -> None:
+            return None
+
+        hubs = Hubs(nothing, 1.0)
+        service = Workshop(store, LocalBroadcast(hubs), hubs)
+        facilitator = await service.add_facilitator(args.name, password)
+    except DomainError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    finally:
+        await store.close()
+    print(f"Facilitator {facilitator.username} added.")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="workshop", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    serve.add_argument("--db", default=None, help="SQLite file or URL (default workshop.db)")
+    serve.add_argument(
+        "--public-url", default=None, help="the address phones use, e.g. http://192.168.1.20:8000"
+    )
+    facilitator = commands.add_parser("facilitator", help="manage facilitator accounts")
+    accounts = facilitator.add_subparsers(dest="action", required=True)
+    add = accounts.add_parser("add", help="add a facilitator account")
+    add.add_argument("name")
+    add.add_argument("--password-file", help="read the password from this file")
+    add.add_argument("--db", default=None)
+    return root
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    if args.command == "serve":
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_serve(args))
+        return
+    sys.exit(asyncio.run(_add_facilitator(args)))

@@ -1,0 +1,379 @@
+"""The rules of a workshop session, as plain Python: no I/O, no SQL, no JSON.
+
+Sessions have tables; participants sit at a table; the facilitator runs activities one at
+a time; participants vote on dilemmas, polls and scales and post reflections.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+def N_(message: str) -> str:
+    """Marks a message for translation; the transport translates it for the reader."""
+    return message
+
+
+# Limits count characters as a person counts them (len of the text), never bytes.
+MAX_TEXT = 1000
+MAX_PROMPT = 4000
+MAX_TITLE = 200
+MAX_OPTION = 300
+MAX_NAME = 60
+MAX_TABLE_NAME = 60
+MAX_TABLES = 500
+DEFAULT_TABLES = 6
+DEFAULT_CAPACITY = 7
+LANGUAGES = ("nb", "nn", "en")
+
+# No I, L, O, U, 0 or 1: nothing that can be misread from a projector.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+CODE_LENGTH = 6
+
+SCALE_LABELS = (
+    N_("Strongly disagree"),
+    N_("Disagree"),
+    N_("Neither agree nor disagree"),
+    N_("Agree"),
+    N_("Strongly agree"),
+)
+
+
+class DomainError(Exception):
+    """A rule was broken. `message` is an English msgid; `params` fill its placeholders."""
+
+    status = 400
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+
+class Invalid(DomainError):
+    status = 400
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class ActivityKind(StrEnum):
+    DILEMMA = "dilemma"
+    POLL = "poll"
+    SCALE = "scale"
+    REFLECTION = "reflection"
+
+
+class ActivityState(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    REVEALED = "revealed"
+
+
+OPTION_RANGE: Mapping[ActivityKind, tuple[int, int]] = {
+    ActivityKind.DILEMMA: (2, 4),
+    ActivityKind.POLL: (2, 8),
+}
+
+ALLOWED_FROM: Mapping[ActivityState, frozenset[ActivityState]] = {
+    ActivityState.OPEN: frozenset(ActivityState),
+    ActivityState.CLOSED: frozenset({ActivityState.OPEN, ActivityState.REVEALED}),
+    ActivityState.REVEALED: frozenset({ActivityState.OPEN, ActivityState.CLOSED}),
+    ActivityState.DRAFT: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Facilitator:
+    id: int
+    username: str
+    password_hash: str
+
+
+@dataclass(frozen=True)
+class Table:
+    number: int
+    name: str
+    capacity: int = DEFAULT_CAPACITY
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    code: str
+    facilitator_id: int
+    title: str
+    language: str
+    screen_key: str
+    current_activity_id: int | None = None
+    screen_view: str = "options"
+    base_url: str = ""  # where phones reach this server, as the facilitator saw it
+    version: int = 0
+    created_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    session_id: int
+    table: int
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ActivitySpec:
+    """What the facilitator asks for; checked by `activity_spec`."""
+
+    kind: ActivityKind
+    prompt: str
+    title: str = ""
+    options: tuple[str, ...] = ()
+    allow_why: bool = False
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: int
+    session_id: int
+    position: int
+    kind: ActivityKind
+    prompt: str
+    title: str = ""
+    options: tuple[str, ...] = ()
+    allow_why: bool = False
+    state: ActivityState = ActivityState.DRAFT
+
+    @property
+    def option_count(self) -> int:
+        if self.kind is ActivityKind.SCALE:
+            return len(SCALE_LABELS)
+        return len(self.options)
+
+    @property
+    def is_vote(self) -> bool:
+        return self.kind is not ActivityKind.REFLECTION
+
+
+@dataclass(frozen=True)
+class Vote:
+    id: str
+    activity_id: int
+    participant_id: int
+    table: int
+    option: int
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Post:
+    id: str
+    activity_id: int
+    participant_id: int
+    table: int
+    text: str
+    hidden: bool = False
+    created_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Why:
+    """A vote's reason, as the room sees it: no participant attached."""
+
+    table: int
+    option: int
+    text: str
+
+
+@dataclass
+class Tally:
+    """Votes per option, overall and per table, from the latest vote of each participant."""
+
+    counts: list[int]
+    tables: dict[int, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_rows(cls, option_count: int, rows: Iterable[tuple[int, int, int]]) -> Tally:
+        """`rows` are (table, option, count), as a GROUP BY gives them."""
+        tally = cls(counts=[0] * option_count)
+        for table, option, count in rows:
+            if not 0 <= option < option_count:
+                continue
+            tally.counts[option] += count
+            tally.tables.setdefault(table, [0] * option_count)[option] += count
+        return tally
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def answered_by_table(self) -> dict[int, int]:
+        return {table: sum(counts) for table, counts in self.tables.items()}
+
+
+# --- codes -------------------------------------------------------------------------------
+
+
+def new_join_code(choice: Callable[[str], str] = secrets.choice) -> str:
+    return "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(text: str) -> str:
+    """What a person typed, as a code: upper case, without spaces or dashes."""
+    return "".join(ch for ch in text.upper() if ch not in " -_.\t")
+
+
+def is_well_formed_code(code: str) -> bool:
+    return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
+
+
+# --- checking what people send -----------------------------------------------------------
+
+
+def clean_text(value: object, *, what: str, limit: int, required: bool = True) -> str:
+    """The text as sent (never rewritten), or Invalid if it is missing or too long."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise Invalid(N_("%(what)s must be text."), what=what)
+    if required and not value.strip():
+        raise Invalid(N_("%(what)s cannot be empty."), what=what)
+    if len(value) > limit:
+        raise Invalid(
+            N_("%(what)s is too long: %(length)d characters, at most %(limit)d."),
+            what=what,
+            length=len(value),
+            limit=limit,
+        )
+    return value
+
+
+def session_tables(tables: object, language: str) -> list[str]:
+    """Table names for a new session, from a number of tables or a list of names."""
+    if tables is None:
+        tables = DEFAULT_TABLES
+    if isinstance(tables, bool):
+        raise Invalid(N_("Tables must be a number or a list of names."))
+    if isinstance(tables, int):
+        if not 1 <= tables <= MAX_TABLES:
+            raise Invalid(N_("A session has from 1 to %(max)d tables."), max=MAX_TABLES)
+        word = "Table" if language == "en" else "Bord"
+        return [f"{word} {n}" for n in range(1, tables + 1)]
+    if isinstance(tables, list):
+        if not 1 <= len(tables) <= MAX_TABLES:
+            raise Invalid(N_("A session has from 1 to %(max)d tables."), max=MAX_TABLES)
+        return [clean_text(t, what=N_("A table name"), limit=MAX_TABLE_NAME) for t in tables]
+    raise Invalid(N_("Tables must be a number or a list of names."))
+
+
+def session_language(language: object) -> str:
+    if language is None:
+        return "nb"
+    if language not in LANGUAGES:
+        raise Invalid(N_("Language must be one of nb, nn or en."))
+    return str(language)
+
+
+def activity_spec(
+    kind: object,
+    prompt: object,
+    options: object = None,
+    title: object = None,
+    allow_why: object = None,
+) -> ActivitySpec:
+    try:
+        kind = ActivityKind(kind)
+    except ValueError:
+        raise Invalid(N_("Kind must be dilemma, poll, scale or reflection.")) from None
+    prompt_text = clean_text(prompt, what=N_("The text"), limit=MAX_PROMPT)
+    title_text = clean_text(title, what=N_("The title"), limit=MAX_TITLE, required=False)
+    labels: tuple[str, ...] = ()
+    if kind in OPTION_RANGE:
+        low, high = OPTION_RANGE[kind]
+        if not isinstance(options, list) or not low <= len(options) <= high:
+            raise Invalid(
+                N_("A %(kind)s needs from %(low)d to %(high)d options."),
+                kind=kind.value,
+                low=low,
+                high=high,
+            )
+        labels = tuple(clean_text(o, what=N_("An option"), limit=MAX_OPTION) for o in options)
+    elif options not in (None, []):
+        raise Invalid(N_("A %(kind)s has no options of its own."), kind=kind.value)
+    if allow_why is not None and not isinstance(allow_why, bool):
+        raise Invalid(N_("allow_why must be true or false."))
+    why = kind is ActivityKind.DILEMMA and allow_why is not False
+    return ActivitySpec(kind, prompt_text, title_text, labels, why)
+
+
+def check_move(current: ActivityState, target: object) -> ActivityState:
+    try:
+        target = ActivityState(target)
+    except ValueError:
+        raise Invalid(N_("State must be open, closed or revealed.")) from None
+    if current not in ALLOWED_FROM[target]:
+        raise Conflict(
+            N_("An activity that is %(current)s cannot be %(target)s."),
+            current=current.value,
+            target=target.value,
+        )
+    return target
+
+
+def states_after_move(
+    activities: Sequence[Activity], activity: Activity, target: ActivityState
+) -> dict[int, ActivityState]:
+    """The new state of every activity that changes: opening one closes any other open one."""
+    changes = {activity.id: target}
+    if target is ActivityState.OPEN:
+        for other in activities:
+            if other.id != activity.id and other.state is ActivityState.OPEN:
+                changes[other.id] = ActivityState.CLOSED
+    return changes
+
+
+def check_vote(activity: Activity, option: object, why: object) -> tuple[int, str]:
+    if not activity.is_vote:
+        raise Invalid(N_("This activity takes written answers, not votes."))
+    if activity.state is not ActivityState.OPEN:
+        raise Conflict(N_("Voting is closed for this activity."))
+    if isinstance(option, bool) or not isinstance(option, int):
+        raise Invalid(N_("Choose one of the options."))
+    if not 0 <= option < activity.option_count:
+        raise Invalid(N_("That option does not exist."))
+    why_text = clean_text(why, what=N_("Your reason"), limit=MAX_TEXT, required=False)
+    if why_text and not activity.allow_why:
+        raise Invalid(N_("This activity does not ask for a reason."))
+    return option, why_text
+
+
+def check_post(activity: Activity, text: object) -> str:
+    if activity.kind is not ActivityKind.REFLECTION:
+        raise Invalid(N_("This activity takes votes, not written answers."))
+    if activity.state is not ActivityState.OPEN:
+        raise Conflict(N_("This activity is closed for new answers."))
+    return clean_text(text, what=N_("Your text"), limit=MAX_TEXT)
+
+
+# --- seating -----------------------------------------------------------------------------
+
+
+def choose_table(tables: Sequence[Table], seated: Mapping[int, int], wanted: int | None) -> int:
+    """The table a newcomer sits at: the one they picked, or the one with fewest people.
+
+    A full table never refuses anyone: capacity is advice, not a wall.
+    """
+    numbers = [t.number for t in tables]
+    if wanted is not None:
+        if wanted not in numbers:
+            raise Invalid(N_("There is no table %(table)s."), table=wanted)
+        return wanted
+    return min(numbers, key=lambda n: (seated.get(n, 0), n))

@@ -1,0 +1,196 @@
+"""Live fan-out: one hub per session, coalescing changes into snapshots at a bounded rate.
+
+A change (a vote, a join, an opened activity) only marks channels dirty. A ticker renders
+each dirty channel once and hands the same text to every subscriber of it, at most once per
+tick. Traffic out is O(subscribers x tick rate), never O(votes x subscribers).
+
+Each connection owns an `Outbox`: direct replies (acks, errors) in order, plus the latest
+snapshot per channel, which replaces an older one not yet sent. Memory per connection is
+bounded; a connection whose direct replies pile up is told to go away and resyncs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+SCREEN = "screen"
+CONSOLE = "console"
+PHONES = "phones"
+CHANNELS = (SCREEN, CONSOLE, PHONES)
+
+Render = Callable[[int, str], Awaitable[str | None]]
+
+
+class Outbox:
+    """What one connection has yet to send."""
+
+    def __init__(self, limit: int = 256) -> None:
+        self._direct: deque[str] = deque()
+        self._latest: dict[str, str] = {}
+        self._ready = asyncio.Event()
+        self._limit = limit
+        self.overflowed = False
+        self.closing: str | None = None  # a reason: the connection is to be closed
+
+    def close(self, reason: str) -> None:
+        self.closing = reason
+        self._ready.set()
+
+    def send(self, text: str) -> None:
+        if len(self._direct) >= self._limit:
+            self.overflowed = True
+        else:
+            self._direct.append(text)
+        self._ready.set()
+
+    def replace(self, channel: str, text: str) -> None:
+        self._latest[channel] = text
+        self._ready.set()
+
+    async def take(self) -> list[str]:
+        """Wait for something to send, then take all of it: replies first, then snapshots."""
+        await self._ready.wait()
+        self._ready.clear()
+        texts = list(self._direct)
+        self._direct.clear()
+        texts.extend(self._latest.values())
+        self._latest.clear()
+        return texts
+
+
+class Hub:
+    """The subscribers of one session and its ticker."""
+
+    def __init__(self, session_id: int, render: Render, tick: float) -> None:
+        self.session_id = session_id
+        self._render = render
+        self._tick = tick
+        self._subscribers: dict[str, set[Outbox]] = {c: set() for c in CHANNELS}
+        self._dirty: set[str] = set()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._last_send = 0.0
+
+    @property
+    def empty(self) -> bool:
+        return not any(self._subscribers.values())
+
+    def subscribe(self, channel: str, outbox: Outbox) -> None:
+        self._subscribers[channel].add(outbox)
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name=f"hub-{self.session_id}")
+
+    def unsubscribe(self, channel: str, outbox: Outbox) -> None:
+        self._subscribers[channel].discard(outbox)
+
+    def mark(self, channels: Iterable[str]) -> None:
+        self._dirty.update(channels)
+        self._wake.set()
+
+    def close_all(self, channel: str, reason: str) -> None:
+        for outbox in self._subscribers[channel]:
+            outbox.close(reason)
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            # Bound the rate: changes that arrive meanwhile join this send.
+            delay = self._last_send + self._tick - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self._wake.clear()
+            dirty, self._dirty = self._dirty, set()
+            self._last_send = time.monotonic()
+            for channel in CHANNELS:
+                # Whoever subscribes during the render got a newer snapshot of their own.
+                targets = list(self._subscribers[channel])
+                if channel not in dirty or not targets:
+                    continue
+                try:
+                    text = await self._render(self.session_id, channel)
+                except Exception:
+                    # A failed render must not end the session's live updates.
+                    log.exception("rendering %s for session %s", channel, self.session_id)
+                    continue
+                if text is None:
+                    continue
+                for outbox in targets:
+                    outbox.replace(channel, text)
+
+
+class Broadcast(Protocol):
+    """Carries "session X changed on these channels" to every process holding its hubs.
+
+    In memory for one process; a Redis or PostgreSQL LISTEN/NOTIFY backend later lets several
+    processes share sessions: each re-renders from the shared store.
+    """
+
+    async def publish(self, session_id: int, channels: Iterable[str]) -> None: ...
+
+    async def disconnect(self, session_id: int, channel: str, reason: str) -> None:
+        """Close every connection of `channel` (a renewed screen key ends the old screens)."""
+        ...
+
+
+class Hubs:
+    """This process's hubs, one per live session, created on first use, dropped when empty."""
+
+    def __init__(self, render: Render, tick: float) -> None:
+        self._render = render
+        self._tick = tick
+        self._hubs: dict[int, Hub] = {}
+
+    def get(self, session_id: int) -> Hub:
+        hub = self._hubs.get(session_id)
+        if hub is None:
+            hub = self._hubs[session_id] = Hub(session_id, self._render, self._tick)
+        return hub
+
+    async def release(self, session_id: int) -> None:
+        hub = self._hubs.get(session_id)
+        if hub is not None and hub.empty:
+            del self._hubs[session_id]
+            await hub.stop()
+
+    def mark(self, session_id: int, channels: Iterable[str]) -> None:
+        hub = self._hubs.get(session_id)
+        if hub is not None:
+            hub.mark(channels)
+
+    def close_all(self, session_id: int, channel: str, reason: str) -> None:
+        hub = self._hubs.get(session_id)
+        if hub is not None:
+            hub.close_all(channel, reason)
+
+    async def close(self) -> None:
+        for hub in list(self._hubs.values()):
+            await hub.stop()
+        self._hubs.clear()
+
+
+class LocalBroadcast:
+    """The in-process `Broadcast`: straight to this process's hubs."""
+
+    def __init__(self, hubs: Hubs) -> None:
+        self._hubs = hubs
+
+    async def publish(self, session_id: int, channels: Iterable[str]) -> None:
+        self._hubs.mark(session_id, channels)
+
+    async def disconnect(self, session_id: int, channel: str, reason: str) -> None:
+        self._hubs.close_all(session_id, channel, reason)

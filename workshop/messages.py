@@ -1,0 +1,100 @@
+"""Every WebSocket message, in and out. `docs/api.md` documents each `type` listed here."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from workshop.domain import N_, Invalid
+
+MAX_FRAME = 16 * 1024
+
+
+@dataclass(frozen=True)
+class VoteMessage:
+    id: str
+    activity: int
+    option: object
+    why: object = None
+
+
+@dataclass(frozen=True)
+class PostMessage:
+    id: str
+    activity: int
+    text: object
+
+
+@dataclass(frozen=True)
+class PingMessage:
+    pass
+
+
+Inbound = VoteMessage | PostMessage | PingMessage
+
+# type -> who may send it
+INBOUND_TYPES = {"vote": "participant", "post": "participant", "ping": "any"}
+OUTBOUND_TYPES = ("welcome", "activity", "state", "ack", "error", "pong")
+
+
+class FrameError(Invalid):
+    """A frame we cannot act on; `id` is the submission's id when it had a usable one."""
+
+    def __init__(self, message: str, id: str | None = None, **params: object) -> None:
+        super().__init__(message, **params)
+        self.id = id
+
+
+def _client_id(value: object) -> str:
+    if not isinstance(value, str):
+        raise FrameError(N_("Every answer needs an id."))
+    try:
+        uuid.UUID(value)
+        return value  # acknowledged exactly as sent
+    except ValueError:
+        raise FrameError(N_("The answer's id is not a UUID.")) from None
+
+
+def parse(text: str) -> Inbound:
+    """A frame as a typed message, or FrameError saying what is wrong with it."""
+    if len(text) > MAX_FRAME:
+        raise FrameError(N_("The message is too large."))
+    try:
+        data: Any = json.loads(text)
+    except ValueError:
+        raise FrameError(N_("The message is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise FrameError(N_("The message must be a JSON object."))
+    kind = data.get("type")
+    if kind == "ping":
+        return PingMessage()
+    if kind not in INBOUND_TYPES:
+        raise FrameError(N_("Unknown message type %(type)s."), type=str(kind)[:40])
+    client_id = _client_id(data.get("id"))
+    activity = data.get("activity")
+    if isinstance(activity, bool) or not isinstance(activity, int):
+        raise FrameError(N_("The message must name an activity."), id=client_id)
+    if kind == "vote":
+        return VoteMessage(client_id, activity, data.get("option"), data.get("why"))
+    return PostMessage(client_id, activity, data.get("text"))
+
+
+def dumps(message: dict[str, Any]) -> str:
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+
+
+def ack(client_id: str) -> str:
+    return dumps({"type": "ack", "id": client_id})
+
+
+def error(message: str, client_id: str | None = None) -> str:
+    body: dict[str, Any] = {"type": "error", "message": message}
+    if client_id is not None:
+        body["id"] = client_id
+    return dumps(body)
+
+
+def pong() -> str:
+    return dumps({"type": "pong"})

@@ -1,0 +1,308 @@
+"""Use cases: one method for each thing a user does. The only publisher.
+
+Each validates with the domain rules, writes through the Store, and only after the write
+has committed marks the session's channels dirty through the Broadcast.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from workshop import auth, snapshots
+from workshop.domain import (
+    MAX_NAME,
+    MAX_TITLE,
+    N_,
+    Activity,
+    ActivityState,
+    Conflict,
+    Facilitator,
+    Invalid,
+    NotFound,
+    Participant,
+    Post,
+    Session,
+    Table,
+    Vote,
+    activity_spec,
+    check_move,
+    check_post,
+    check_vote,
+    choose_table,
+    clean_text,
+    is_well_formed_code,
+    new_join_code,
+    normalize_code,
+    session_language,
+    session_tables,
+    states_after_move,
+)
+from workshop.hub import CONSOLE, PHONES, SCREEN, Broadcast, Hubs
+from workshop.i18n import gettext_for
+from workshop.messages import PostMessage, VoteMessage, dumps
+from workshop.store import Store
+from workshop.store.base import IdTaken
+
+SETUP_TOKEN = "setup_token"
+SCREEN_VIEWS = ("options", "tables")
+
+
+def join_url(session: Session, table: int | None = None) -> str:
+    url = f"{session.base_url}/j/{session.code}"
+    return f"{url}?table={table}" if table else url
+
+
+def screen_url(session: Session) -> str:
+    return f"{session.base_url}/screen/{session.code}?key={session.screen_key}"
+
+
+def console_url(session: Session) -> str:
+    return f"{session.base_url}/console/{session.code}"
+
+
+class Workshop:
+    def __init__(self, store: Store, broadcast: Broadcast, hubs: Hubs) -> None:
+        self.store = store
+        self.broadcast = broadcast
+        self.hubs = hubs
+
+    # --- facilitators -------------------------------------------------------------------
+
+    async def setup_token(self) -> str | None:
+        """The one-time link's token while no facilitator exists, kept until it is used."""
+        if await self.store.count_facilitators():
+            return None
+        token = await self.store.get_setting(SETUP_TOKEN)
+        if token is None:
+            token = secrets.token_urlsafe(32)
+            await self.store.set_setting(SETUP_TOKEN, token)
+        return token
+
+    async def claim_setup(self, token: str, username: str, password: str) -> Facilitator:
+        name = auth.check_new_credentials(username, password)
+        facilitator = await self.store.claim_setup(token, name, await auth.hash_password(password))
+        if facilitator is None:
+            raise NotFound(N_("This setup link has been used or is not valid."))
+        return facilitator
+
+    async def add_facilitator(self, username: str, password: str) -> Facilitator:
+        name = auth.check_new_credentials(username, password)
+        facilitator = await self.store.add_facilitator(name, await auth.hash_password(password))
+        await self.store.set_setting(SETUP_TOKEN, None)
+        return facilitator
+
+    async def login(self, username: object, password: object) -> Facilitator | None:
+        if not isinstance(username, str) or not isinstance(password, str):
+            return None
+        found = await self.store.facilitator_by_name(username.strip()[:200])
+        ok = await auth.verify_password(found.password_hash if found else None, password)
+        return found if ok else None
+
+    # --- sessions -----------------------------------------------------------------------
+
+    async def create_session(
+        self, facilitator: Facilitator, body: Mapping[str, Any], base_url: str
+    ) -> Session:
+        title = clean_text(body.get("title"), what=N_("The title"), limit=MAX_TITLE)
+        language = session_language(body.get("language"))
+        names = session_tables(body.get("tables"), language)
+        for _ in range(20):
+            session = await self.store.create_session(
+                code=new_join_code(),
+                facilitator_id=facilitator.id,
+                title=title,
+                language=language,
+                screen_key=secrets.token_urlsafe(16),
+                base_url=base_url.rstrip("/"),
+                table_names=names,
+            )
+            if session is not None:
+                return session
+        raise Conflict(N_("Could not find a free join code. Try again."))
+
+    async def find_session(self, code: str) -> Session:
+        """A session by its join code as a person typed it, or NotFound."""
+        normal = normalize_code(code)
+        session = await self.store.session(normal) if is_well_formed_code(normal) else None
+        if session is None:
+            raise NotFound(N_("There is no session with the code %(code)s."), code=code[:20])
+        return session
+
+    async def owned_session(self, facilitator: Facilitator, code: str) -> Session:
+        """Another facilitator's session does not exist for you: the same 404."""
+        session = await self.find_session(code)
+        if session.facilitator_id != facilitator.id:
+            raise NotFound(N_("There is no session with the code %(code)s."), code=code[:20])
+        return session
+
+    async def sessions_of(self, facilitator: Facilitator) -> list[Session]:
+        return await self.store.sessions_of(facilitator.id)
+
+    async def renew_screen_key(self, session: Session) -> Session:
+        session = await self.store.update_session(session.id, screen_key=secrets.token_urlsafe(16))
+        reason = gettext_for(
+            session.language,
+            N_("This screen link is no longer valid. Open the new link from the console."),
+        )
+        await self.broadcast.disconnect(session.id, SCREEN, reason)
+        await self._publish(session, CONSOLE)
+        return session
+
+    async def set_screen_view(self, session: Session, view: object) -> Session:
+        if view not in SCREEN_VIEWS:
+            raise Invalid(N_("The view must be options or tables."))
+        session = await self.store.update_session(session.id, screen_view=str(view))
+        await self._publish(session, SCREEN, CONSOLE)
+        return session
+
+    async def set_current(self, session: Session, activity_id: object) -> Session:
+        if activity_id is not None:
+            await self._activity(session, activity_id)
+        session = await self.store.update_session(session.id, current_activity_id=activity_id)
+        await self._publish(session, SCREEN, CONSOLE, PHONES)
+        return session
+
+    # --- activities ---------------------------------------------------------------------
+
+    async def add_activity(self, session: Session, body: Mapping[str, Any]) -> Activity:
+        spec = activity_spec(
+            body.get("kind"),
+            body.get("prompt"),
+            body.get("options"),
+            body.get("title"),
+            body.get("allow_why"),
+        )
+        activity = await self.store.add_activity(session.id, spec)
+        await self._publish(session, CONSOLE)
+        return activity
+
+    async def move_activity(
+        self, session: Session, activity_id: object, target: object
+    ) -> ActivityState:
+        activity = await self._activity(session, activity_id)
+        state = check_move(activity.state, target)
+        changes = states_after_move(await self.store.activities(session.id), activity, state)
+        current = activity.id if state is ActivityState.OPEN else session.current_activity_id
+        await self.store.set_activity_states(session.id, changes, current_activity_id=current)
+        await self._publish(session, SCREEN, CONSOLE, PHONES)
+        return state
+
+    async def _activity(self, session: Session, activity_id: object) -> Activity:
+        found = None
+        if isinstance(activity_id, int) and not isinstance(activity_id, bool):
+            found = await self.store.activity(session.id, activity_id)
+        if found is None:
+            raise NotFound(N_("This session has no such activity."))
+        return found
+
+    async def set_post_hidden(self, session: Session, post_id: str, hidden: object) -> None:
+        if not isinstance(hidden, bool):
+            raise Invalid(N_("hidden must be true or false."))
+        if not await self.store.set_post_hidden(session.id, post_id, hidden):
+            raise NotFound(N_("This session has no such post."))
+        await self._publish(session, SCREEN, CONSOLE)
+
+    async def results(self, session: Session) -> dict[str, Any]:
+        return snapshots.results(await self.store.room(session.id, "all"))
+
+    async def console_state(self, session_id: int) -> dict[str, Any]:
+        room = await self.store.room(session_id, "all")
+        return snapshots.console_state(room, join_url(room.session), screen_url(room.session))
+
+    async def screen_state(self, session_id: int) -> dict[str, Any]:
+        room = await self.store.room(session_id, "current")
+        return snapshots.screen_state(room, join_url(room.session))
+
+    async def phone_state(self, session_id: int) -> dict[str, Any]:
+        room = await self.store.room(session_id, "none")
+        session = room.session
+        return {
+            "type": "activity",
+            "version": session.version,
+            "activity": snapshots.phone_activity(
+                room.activity(session.current_activity_id), session
+            ),
+        }
+
+    async def tables(self, session: Session) -> list[dict[str, Any]]:
+        tables = await self.store.tables(session.id)
+        return snapshots.tables_view(tables, await self.store.seated(session.id))
+
+    # --- participants -------------------------------------------------------------------
+
+    async def join(self, session: Session, name: object, table: object) -> tuple[Participant, str]:
+        """Seat a newcomer; returns the participant and their token (shown once)."""
+        display = clean_text(name, what=N_("The name"), limit=MAX_NAME, required=False)
+        if table is not None and (isinstance(table, bool) or not isinstance(table, int)):
+            raise Invalid(N_("The table must be a table number."))
+
+        def choose(tables: list[Table], seated: Mapping[int, int]) -> int:
+            return choose_table(tables, seated, table)  # type: ignore[arg-type]
+
+        token = auth.new_token()
+        participant = await self.store.seat_participant(
+            session.id, display.strip(), auth.token_hash(token), choose
+        )
+        await self._publish(session, SCREEN, CONSOLE)
+        return participant, token
+
+    async def participant(self, session: Session, token: str | None) -> Participant | None:
+        if not token or len(token) > 200:
+            return None
+        return await self.store.participant_by_token(session.id, auth.token_hash(token))
+
+    async def welcome(self, session: Session, participant: Participant) -> dict[str, Any]:
+        """Everything a phone needs to redraw itself."""
+        session = await self.store.session(session.code) or session
+        tables = {t.number: t for t in await self.store.tables(session.id)}
+        current = None
+        if session.current_activity_id:
+            current = await self.store.activity(session.id, session.current_activity_id)
+        table = tables.get(participant.table)
+        return {
+            "type": "welcome",
+            "version": session.version,
+            "session": snapshots.session_view(session),
+            "participant": {
+                "id": participant.id,
+                "name": participant.name,
+                "table": {"number": participant.table, "name": table.name if table else ""},
+            },
+            "activity": snapshots.phone_activity(current, session),
+            "answers": snapshots.answers_view(await self.store.answers(participant.id)),
+        }
+
+    async def vote(self, session: Session, participant: Participant, msg: VoteMessage) -> None:
+        activity = await self._activity(session, msg.activity)
+        option, why = check_vote(activity, msg.option, msg.why)
+        vote = Vote(msg.id, activity.id, participant.id, participant.table, option, why)
+        if await self._record(self.store.record_vote(vote)):
+            await self._publish(session, SCREEN, CONSOLE)
+
+    async def post(self, session: Session, participant: Participant, msg: PostMessage) -> None:
+        activity = await self._activity(session, msg.activity)
+        text = check_post(activity, msg.text)
+        post = Post(msg.id, activity.id, participant.id, participant.table, text)
+        if await self._record(self.store.record_post(post)):
+            await self._publish(session, SCREEN, CONSOLE)
+
+    async def _record(self, write: Any) -> bool:
+        try:
+            return bool(await write)
+        except IdTaken:
+            raise Conflict(N_("This answer's id was already used. Send it again.")) from None
+
+    # --- rendering for the hubs ---------------------------------------------------------
+
+    async def render(self, session_id: int, channel: str) -> str | None:
+        """The snapshot of `channel`, as the text every subscriber of it gets."""
+        if channel == PHONES:
+            return dumps(await self.phone_state(session_id))
+        if channel == SCREEN:
+            return dumps(await self.screen_state(session_id))
+        return dumps(await self.console_state(session_id))
+
+    async def _publish(self, session: Session, *channels: str) -> None:
+        await self.broadcast.publish(session.id, channels)

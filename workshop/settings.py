@@ -1,0 +1,41 @@
+"""Settings, read once from the command line and the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = "sqlite:///workshop.db"
+    # Signs the facilitator cookie. Empty: a secret is made once and kept in the database,
+    # so logins survive a restart without any configuration.
+    secret: str = ""
+    # The address phones use, when it differs from what the facilitator's browser sees
+    # (a reverse proxy, or a laptop serving on its LAN address). Empty: taken from the request.
+    public_url: str = ""
+    https_only_cookies: bool = False
+    templates_dir: Path = ROOT / "templates"
+    static_dir: Path = ROOT / "static"
+    # How often screens and consoles may get a fresh snapshot, at most.
+    tick_seconds: float = 0.1
+    max_body_bytes: int = 64 * 1024
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        env = os.environ
+        values: dict[str, object] = {
+            "db_url": env.get("WORKSHOP_DB", cls.db_url),
+            "secret": env.get("WORKSHOP_SECRET", ""),
+            "public_url": env.get("WORKSHOP_PUBLIC_URL", ""),
+            "https_only_cookies": env.get("WORKSHOP_HTTPS_ONLY", "") in ("1", "true", "yes"),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        db = str(values["db_url"])
+        if "://" not in db:
+            values["db_url"] = f"sqlite:///{db}"
+        return cls(**values)  # type: ignore[arg-type]

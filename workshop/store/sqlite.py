@@ -1,0 +1,619 @@
+"""The SQLite store: WAL, one writer connection with group commit, one reader connection.
+
+Writes are queued; the writer takes everything waiting, runs it in one `BEGIN IMMEDIATE`
+transaction and commits once, so a burst of votes costs one fsync instead of one each. A
+caller's future resolves only after its transaction has committed: acknowledge after that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import aiosqlite
+
+from workshop.domain import (
+    N_,
+    Activity,
+    ActivityKind,
+    ActivitySpec,
+    ActivityState,
+    Conflict,
+    DomainError,
+    Facilitator,
+    Participant,
+    Post,
+    Session,
+    Table,
+    Vote,
+    Why,
+)
+from workshop.store.base import UNCHANGED, Answers, IdTaken, Room, Scope, Unchanged
+from workshop.store.migrate import migrate
+
+T = TypeVar("T")
+Op = Callable[[aiosqlite.Connection], Awaitable[Any]]
+MAX_BATCH = 512
+EXPECTED = (DomainError, IdTaken)
+
+
+def _session(row: sqlite3.Row) -> Session:
+    return Session(
+        id=row["id"],
+        code=row["code"],
+        facilitator_id=row["facilitator_id"],
+        title=row["title"],
+        language=row["language"],
+        screen_key=row["screen_key"],
+        current_activity_id=row["current_activity_id"],
+        screen_view=row["screen_view"],
+        base_url=row["base_url"],
+        version=row["version"],
+        created_at=row["created_at"],
+    )
+
+
+def _activity(row: sqlite3.Row) -> Activity:
+    return Activity(
+        id=row["id"],
+        session_id=row["session_id"],
+        position=row["position"],
+        kind=ActivityKind(row["kind"]),
+        prompt=row["prompt"],
+        title=row["title"],
+        options=tuple(json.loads(row["options"])),
+        allow_why=bool(row["allow_why"]),
+        state=ActivityState(row["state"]),
+    )
+
+
+def _post(row: sqlite3.Row) -> Post:
+    return Post(
+        id=row["id"],
+        activity_id=row["activity_id"],
+        participant_id=row["participant_id"],
+        table=row["table_number"],
+        text=row["text"],
+        hidden=bool(row["hidden"]),
+        created_at=row["created_at"],
+    )
+
+
+def _marks(ids: Sequence[int]) -> str:
+    return ",".join("?" * len(ids))
+
+
+async def _bump(db: aiosqlite.Connection, session_id: int) -> None:
+    await db.execute("UPDATE sessions SET version = version + 1 WHERE id = ?", (session_id,))
+
+
+class SQLiteStore:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._read_lock = asyncio.Lock()
+        self._queue: asyncio.Queue[tuple[Op, asyncio.Future[Any]]] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    # --- life cycle -------------------------------------------------------------------
+
+    async def _connect(self) -> aiosqlite.Connection:
+        db = await aiosqlite.connect(self.path, isolation_level=None, check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        await db.execute("PRAGMA journal_mode = WAL")
+        # FULL: an acknowledged vote survives a power cut too, not only a killed process.
+        await db.execute("PRAGMA synchronous = FULL")
+        await db.execute("PRAGMA foreign_keys = ON")
+        await db.execute("PRAGMA busy_timeout = 5000")
+        return db
+
+    async def open(self) -> None:
+        self._writer = await self._connect()
+        await migrate(self._writer)
+        self._reader = await self._connect()
+        self._task = asyncio.create_task(self._write_loop(), name="sqlite-writer")
+
+    async def close(self) -> None:
+        if self._task:
+            await self._queue.join()
+            self._task.cancel()
+            self._task = None
+        for db in (self._reader, self._writer):
+            if db is not None:
+                await db.close()
+        self._reader = self._writer = None
+
+    # --- the writer -------------------------------------------------------------------
+
+    async def _write(self, op: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((op, future))
+        return await future
+
+    async def _write_loop(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < MAX_BATCH and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._commit(batch)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+    async def _commit(self, batch: list[tuple[Op, asyncio.Future[Any]]]) -> None:
+        """Run a batch in one transaction; on an unexpected failure, retry each alone.
+
+        Ops raise an expected error (a rule, a taken id) before they write anything, so
+        such an error fails that op alone and the rest of the batch still commits.
+        """
+        db = self._writer
+        assert db is not None
+        outcomes: list[tuple[asyncio.Future[Any], bool, Any]] = []
+        try:
+            await db.execute("BEGIN IMMEDIATE")
+            for op, future in batch:
+                try:
+                    outcomes.append((future, True, await op(db)))
+                except EXPECTED as error:
+                    outcomes.append((future, False, error))
+            await db.execute("COMMIT")
+        except Exception as error:
+            if db.in_transaction:
+                await db.execute("ROLLBACK")
+            if len(batch) > 1:
+                for item in batch:
+                    await self._commit([item])
+            elif not batch[0][1].done():
+                batch[0][1].set_exception(error)
+            return
+        for future, ok, value in outcomes:
+            if future.done():
+                continue
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+
+    # --- reading ------------------------------------------------------------------------
+
+    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        assert self._reader is not None
+        return list(await self._reader.execute_fetchall(sql, params))
+
+    async def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        rows = await self._all(sql, params)
+        return rows[0] if rows else None
+
+    # --- settings -----------------------------------------------------------------------
+
+    async def get_setting(self, key: str) -> str | None:
+        row = await self._one("SELECT value FROM settings WHERE key = ?", (key,))
+        return row["value"] if row else None
+
+    async def set_setting(self, key: str, value: str | None) -> None:
+        async def op(db: aiosqlite.Connection) -> None:
+            if value is None:
+                await db.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                await db.execute(
+                    "INSERT INTO settings (key, value) VALUES (?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+
+        await self._write(op)
+
+    # --- facilitators -------------------------------------------------------------------
+
+    async def add_facilitator(self, username: str, password_hash: str) -> Facilitator:
+        async def op(db: aiosqlite.Connection) -> Facilitator:
+            row = await db.execute_fetchall(
+                "SELECT 1 FROM facilitators WHERE username = ?", (username,)
+            )
+            if row:
+                raise Conflict(N_("The user name %(name)s is taken."), name=username)
+            cursor = await db.execute(
+                "INSERT INTO facilitators (username, password_hash, created_at) VALUES (?, ?, ?)",
+                (username, password_hash, time.time()),
+            )
+            return Facilitator(cursor.lastrowid or 0, username, password_hash)
+
+        return await self._write(op)
+
+    async def facilitator(self, facilitator_id: int) -> Facilitator | None:
+        row = await self._one("SELECT * FROM facilitators WHERE id = ?", (facilitator_id,))
+        return Facilitator(row["id"], row["username"], row["password_hash"]) if row else None
+
+    async def facilitator_by_name(self, username: str) -> Facilitator | None:
+        row = await self._one("SELECT * FROM facilitators WHERE username = ?", (username,))
+        return Facilitator(row["id"], row["username"], row["password_hash"]) if row else None
+
+    async def count_facilitators(self) -> int:
+        row = await self._one("SELECT COUNT(*) AS n FROM facilitators")
+        return row["n"] if row else 0
+
+    async def claim_setup(
+        self, token: str, username: str, password_hash: str
+    ) -> Facilitator | None:
+        async def op(db: aiosqlite.Connection) -> Facilitator | None:
+            rows = await db.execute_fetchall("SELECT value FROM settings WHERE key = 'setup_token'")
+            if not rows or rows[0][0] != token:
+                return None
+            await db.execute("DELETE FROM settings WHERE key = 'setup_token'")
+            cursor = await db.execute(
+                "INSERT INTO facilitators (username, password_hash, created_at) VALUES (?, ?, ?)",
+                (username, password_hash, time.time()),
+            )
+            return Facilitator(cursor.lastrowid or 0, username, password_hash)
+
+        return await self._write(op)
+
+    # --- sessions and tables ------------------------------------------------------------
+
+    async def create_session(
+        self,
+        *,
+        code: str,
+        facilitator_id: int,
+        title: str,
+        language: str,
+        screen_key: str,
+        base_url: str,
+        table_names: Sequence[str],
+    ) -> Session | None:
+        async def op(db: aiosqlite.Connection) -> Session | None:
+            if await db.execute_fetchall("SELECT 1 FROM sessions WHERE code = ?", (code,)):
+                return None
+            cursor = await db.execute(
+                "INSERT INTO sessions (code, facilitator_id, title, language, screen_key,"
+                " base_url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (code, facilitator_id, title, language, screen_key, base_url, time.time()),
+            )
+            session_id = cursor.lastrowid or 0
+            await db.executemany(
+                "INSERT INTO tables (session_id, number, name) VALUES (?, ?, ?)",
+                [(session_id, n, name) for n, name in enumerate(table_names, start=1)],
+            )
+            rows = await db.execute_fetchall("SELECT * FROM sessions WHERE id = ?", (session_id,))
+            return _session(rows[0])
+
+        return await self._write(op)
+
+    async def session(self, code: str) -> Session | None:
+        row = await self._one("SELECT * FROM sessions WHERE code = ?", (code,))
+        return _session(row) if row else None
+
+    async def sessions_of(self, facilitator_id: int) -> list[Session]:
+        rows = await self._all(
+            "SELECT * FROM sessions WHERE facilitator_id = ? ORDER BY created_at DESC",
+            (facilitator_id,),
+        )
+        return [_session(r) for r in rows]
+
+    async def update_session(
+        self,
+        session_id: int,
+        *,
+        current_activity_id: int | Unchanged | None = UNCHANGED,
+        screen_view: str | None = None,
+        screen_key: str | None = None,
+    ) -> Session:
+        changes: dict[str, Any] = {}
+        if not isinstance(current_activity_id, Unchanged):
+            changes["current_activity_id"] = current_activity_id
+        if screen_view is not None:
+            changes["screen_view"] = screen_view
+        if screen_key is not None:
+            changes["screen_key"] = screen_key
+
+        async def op(db: aiosqlite.Connection) -> Session:
+            sets = "".join(f"{column} = ?, " for column in changes)
+            await db.execute(
+                f"UPDATE sessions SET {sets}version = version + 1 WHERE id = ?",
+                (*changes.values(), session_id),
+            )
+            rows = await db.execute_fetchall("SELECT * FROM sessions WHERE id = ?", (session_id,))
+            return _session(rows[0])
+
+        return await self._write(op)
+
+    async def tables(self, session_id: int) -> list[Table]:
+        rows = await self._all(
+            "SELECT number, name, capacity FROM tables WHERE session_id = ? ORDER BY number",
+            (session_id,),
+        )
+        return [Table(r["number"], r["name"], r["capacity"]) for r in rows]
+
+    async def seated(self, session_id: int) -> dict[int, int]:
+        return await self._seated(session_id)
+
+    async def _seated(
+        self, session_id: int, db: aiosqlite.Connection | None = None
+    ) -> dict[int, int]:
+        db = db or self._reader
+        assert db is not None
+        rows = await db.execute_fetchall(
+            "SELECT table_number, COUNT(*) FROM participants WHERE session_id = ?"
+            " GROUP BY table_number",
+            (session_id,),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    # --- participants -------------------------------------------------------------------
+
+    async def seat_participant(
+        self,
+        session_id: int,
+        name: str,
+        token_hash: str,
+        choose: Callable[[list[Table], Mapping[int, int]], int],
+    ) -> Participant:
+        async def op(db: aiosqlite.Connection) -> Participant:
+            rows = await db.execute_fetchall(
+                "SELECT number, name, capacity FROM tables WHERE session_id = ? ORDER BY number",
+                (session_id,),
+            )
+            tables = [Table(r[0], r[1], r[2]) for r in rows]
+            table = choose(tables, await self._seated(session_id, db))
+            cursor = await db.execute(
+                "INSERT INTO participants (session_id, table_number, name, token_hash,"
+                " created_at) VALUES (?, ?, ?, ?, ?)",
+                (session_id, table, name, token_hash, time.time()),
+            )
+            await _bump(db, session_id)
+            return Participant(cursor.lastrowid or 0, session_id, table, name)
+
+        return await self._write(op)
+
+    async def participant_by_token(self, session_id: int, token_hash: str) -> Participant | None:
+        row = await self._one(
+            "SELECT id, session_id, table_number, name FROM participants"
+            " WHERE token_hash = ? AND session_id = ?",
+            (token_hash, session_id),
+        )
+        return Participant(row[0], row[1], row[2], row[3]) if row else None
+
+    # --- activities ---------------------------------------------------------------------
+
+    async def add_activity(self, session_id: int, spec: ActivitySpec) -> Activity:
+        async def op(db: aiosqlite.Connection) -> Activity:
+            rows = await db.execute_fetchall(
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM activities WHERE session_id = ?",
+                (session_id,),
+            )
+            position = rows[0][0]
+            cursor = await db.execute(
+                "INSERT INTO activities (session_id, position, kind, title, prompt, options,"
+                " allow_why, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    position,
+                    spec.kind.value,
+                    spec.title,
+                    spec.prompt,
+                    json.dumps(list(spec.options), ensure_ascii=False),
+                    int(spec.allow_why),
+                    time.time(),
+                ),
+            )
+            await _bump(db, session_id)
+            return Activity(
+                cursor.lastrowid or 0,
+                session_id,
+                position,
+                spec.kind,
+                spec.prompt,
+                spec.title,
+                spec.options,
+                spec.allow_why,
+            )
+
+        return await self._write(op)
+
+    async def activities(self, session_id: int) -> list[Activity]:
+        rows = await self._all(
+            "SELECT * FROM activities WHERE session_id = ? ORDER BY position", (session_id,)
+        )
+        return [_activity(r) for r in rows]
+
+    async def activity(self, session_id: int, activity_id: int) -> Activity | None:
+        row = await self._one(
+            "SELECT * FROM activities WHERE id = ? AND session_id = ?", (activity_id, session_id)
+        )
+        return _activity(row) if row else None
+
+    async def set_activity_states(
+        self,
+        session_id: int,
+        states: Mapping[int, ActivityState],
+        current_activity_id: int | Unchanged | None = UNCHANGED,
+    ) -> None:
+        async def op(db: aiosqlite.Connection) -> None:
+            await db.executemany(
+                "UPDATE activities SET state = ? WHERE id = ? AND session_id = ?",
+                [(state.value, activity_id, session_id) for activity_id, state in states.items()],
+            )
+            if not isinstance(current_activity_id, Unchanged):
+                await db.execute(
+                    "UPDATE sessions SET current_activity_id = ? WHERE id = ?",
+                    (current_activity_id, session_id),
+                )
+            await _bump(db, session_id)
+
+        await self._write(op)
+
+    # --- submissions ----------------------------------------------------------------------
+
+    async def record_vote(self, vote: Vote) -> bool:
+        async def op(db: aiosqlite.Connection) -> bool:
+            rows = await db.execute_fetchall(
+                "SELECT participant_id FROM votes WHERE id = ?", (vote.id,)
+            )
+            if rows:
+                if rows[0][0] != vote.participant_id:
+                    raise IdTaken(vote.id)
+                return False
+            # Stored only while the activity is open: the check and the write are one step,
+            # so a vote cannot slip in after the facilitator closed the activity.
+            cursor = await db.execute(
+                "INSERT INTO votes (id, activity_id, participant_id, table_number, option, why,"
+                " created_at) SELECT ?, ?, ?, ?, ?, ?, ? FROM activities"
+                " WHERE id = ? AND state = 'open'",
+                (
+                    vote.id,
+                    vote.activity_id,
+                    vote.participant_id,
+                    vote.table,
+                    vote.option,
+                    vote.why,
+                    time.time(),
+                    vote.activity_id,
+                ),
+            )
+            if cursor.rowcount != 1:
+                raise Conflict(N_("Voting is closed for this activity."))
+            await db.execute(
+                "INSERT INTO ballots (activity_id, participant_id, vote_id) VALUES (?, ?, ?)"
+                " ON CONFLICT (activity_id, participant_id)"
+                " DO UPDATE SET vote_id = excluded.vote_id",
+                (vote.activity_id, vote.participant_id, vote.id),
+            )
+            await db.execute(
+                "UPDATE sessions SET version = version + 1 WHERE id ="
+                " (SELECT session_id FROM activities WHERE id = ?)",
+                (vote.activity_id,),
+            )
+            return True
+
+        return await self._write(op)
+
+    async def record_post(self, post: Post) -> bool:
+        async def op(db: aiosqlite.Connection) -> bool:
+            rows = await db.execute_fetchall(
+                "SELECT participant_id FROM posts WHERE id = ?", (post.id,)
+            )
+            if rows:
+                if rows[0][0] != post.participant_id:
+                    raise IdTaken(post.id)
+                return False
+            cursor = await db.execute(
+                "INSERT INTO posts (id, activity_id, participant_id, table_number, text,"
+                " created_at) SELECT ?, ?, ?, ?, ?, ? FROM activities"
+                " WHERE id = ? AND state = 'open'",
+                (
+                    post.id,
+                    post.activity_id,
+                    post.participant_id,
+                    post.table,
+                    post.text,
+                    time.time(),
+                    post.activity_id,
+                ),
+            )
+            if cursor.rowcount != 1:
+                raise Conflict(N_("This activity is closed for new answers."))
+            await db.execute(
+                "UPDATE sessions SET version = version + 1 WHERE id ="
+                " (SELECT session_id FROM activities WHERE id = ?)",
+                (post.activity_id,),
+            )
+            return True
+
+        return await self._write(op)
+
+    async def set_post_hidden(self, session_id: int, post_id: str, hidden: bool) -> bool:
+        async def op(db: aiosqlite.Connection) -> bool:
+            cursor = await db.execute(
+                "UPDATE posts SET hidden = ? WHERE id = ? AND activity_id IN"
+                " (SELECT id FROM activities WHERE session_id = ?)",
+                (int(hidden), post_id, session_id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await _bump(db, session_id)
+            return True
+
+        return await self._write(op)
+
+    # --- what the room shows --------------------------------------------------------------
+
+    async def room(self, session_id: int, scope: Scope) -> Room:
+        """One read transaction, so every number in a snapshot is from the same moment."""
+        assert self._reader is not None
+        async with self._read_lock:
+            await self._reader.execute("BEGIN")
+            try:
+                return await self._read_room(session_id, scope)
+            finally:
+                await self._reader.execute("COMMIT")
+
+    async def _read_room(self, session_id: int, scope: Scope) -> Room:
+        session_row = await self._one("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        assert session_row is not None
+        session = _session(session_row)
+        activities = [
+            _activity(r)
+            for r in await self._all(
+                "SELECT * FROM activities WHERE session_id = ? ORDER BY position", (session_id,)
+            )
+        ]
+        room = Room(
+            session, await self.tables(session_id), await self._seated(session_id), activities
+        )
+        if scope == "all":
+            ids = [a.id for a in activities]
+        elif scope == "current" and session.current_activity_id is not None:
+            ids = [session.current_activity_id]
+        else:
+            ids = []
+        if not ids:
+            return room
+        marks = _marks(ids)
+        for row in await self._all(
+            "SELECT b.activity_id, v.table_number, v.option, COUNT(*) FROM ballots b"
+            f" JOIN votes v ON v.id = b.vote_id WHERE b.activity_id IN ({marks})"
+            " GROUP BY b.activity_id, v.table_number, v.option",
+            ids,
+        ):
+            room.votes.setdefault(row[0], []).append((row[1], row[2], row[3]))
+        for row in await self._all(
+            f"SELECT * FROM posts WHERE activity_id IN ({marks})"
+            " ORDER BY created_at DESC, rowid DESC",
+            ids,
+        ):
+            room.posts.setdefault(row["activity_id"], []).append(_post(row))
+        for row in await self._all(
+            "SELECT b.activity_id, v.table_number, v.option, v.why FROM ballots b"
+            f" JOIN votes v ON v.id = b.vote_id WHERE b.activity_id IN ({marks})"
+            " AND v.why != '' ORDER BY v.created_at DESC",
+            ids,
+        ):
+            room.whys.setdefault(row[0], []).append(Why(row[1], row[2], row[3]))
+        return room
+
+    async def answers(self, participant_id: int) -> Answers:
+        answers = Answers()
+        for row in await self._all(
+            "SELECT v.* FROM ballots b JOIN votes v ON v.id = b.vote_id WHERE b.participant_id = ?",
+            (participant_id,),
+        ):
+            answers.votes[row["activity_id"]] = Vote(
+                row["id"],
+                row["activity_id"],
+                row["participant_id"],
+                row["table_number"],
+                row["option"],
+                row["why"],
+            )
+        for row in await self._all(
+            "SELECT * FROM posts WHERE participant_id = ? ORDER BY created_at, rowid",
+            (participant_id,),
+        ):
+            answers.posts.setdefault(row["activity_id"], []).append(_post(row))
+        return answers

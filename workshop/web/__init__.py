@@ -1,0 +1,1 @@
+"""Transport: HTTP pages, the JSON API and WebSockets around `services.Workshop`."""

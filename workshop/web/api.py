@@ -1,0 +1,178 @@
+"""The JSON API under /api/. Errors are {"error": message} with a fitting status."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from workshop.domain import N_, DomainError, Facilitator, NotFound, Session
+from workshop.services import console_url, join_url, screen_url
+from workshop.web.guard import (
+    base_url,
+    current_facilitator,
+    find_session_guarded,
+    json_body,
+    workshop,
+)
+
+
+class NotLoggedIn(DomainError):
+    status = 401
+
+
+async def _facilitator(request: Request) -> Facilitator:
+    facilitator = await current_facilitator(request)
+    if facilitator is None:
+        raise NotLoggedIn(N_("Log in as a facilitator first."))
+    return facilitator
+
+
+async def _owned(request: Request) -> Session:
+    facilitator = await _facilitator(request)
+    return await workshop(request).owned_session(facilitator, request.path_params["code"])
+
+
+async def login(request: Request) -> Response:
+    body = await json_body(request)
+    facilitator = await workshop(request).login(body.get("username"), body.get("password"))
+    if facilitator is None:
+        raise NotLoggedIn(N_("Wrong user name or password."))
+    request.session.clear()
+    request.session["facilitator"] = facilitator.id
+    return Response(status_code=204)
+
+
+async def logout(request: Request) -> Response:
+    request.session.clear()
+    return Response(status_code=204)
+
+
+async def list_sessions(request: Request) -> JSONResponse:
+    sessions = await workshop(request).sessions_of(await _facilitator(request))
+    return JSONResponse(
+        {
+            "sessions": [
+                {
+                    "code": s.code,
+                    "title": s.title,
+                    "language": s.language,
+                    "created_at": s.created_at,
+                    "console_url": console_url(s),
+                }
+                for s in sessions
+            ]
+        }
+    )
+
+
+async def create_session(request: Request) -> JSONResponse:
+    facilitator = await _facilitator(request)
+    body = await json_body(request)
+    session = await workshop(request).create_session(facilitator, body, base_url(request))
+    return JSONResponse(
+        {
+            "code": session.code,
+            "join_url": join_url(session),
+            "screen_url": screen_url(session),
+            "console_url": console_url(session),
+        },
+        status_code=201,
+    )
+
+
+async def session_detail(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    return JSONResponse(await workshop(request).console_state(session.id))
+
+
+async def add_activity(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    activity = await workshop(request).add_activity(session, await json_body(request))
+    return JSONResponse({"id": activity.id}, status_code=201)
+
+
+async def move_activity(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    body = await json_body(request)
+    activity_id = request.path_params["activity_id"]
+    state = await workshop(request).move_activity(session, activity_id, body.get("state"))
+    return JSONResponse({"id": activity_id, "state": state.value})
+
+
+async def set_current(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    body = await json_body(request)
+    session = await workshop(request).set_current(session, body.get("activity"))
+    return JSONResponse({"current": session.current_activity_id})
+
+
+async def set_screen_view(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    body = await json_body(request)
+    session = await workshop(request).set_screen_view(session, body.get("view"))
+    return JSONResponse({"view": session.screen_view})
+
+
+async def hide_post(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    body = await json_body(request)
+    post_id = request.path_params["post_id"]
+    await workshop(request).set_post_hidden(session, post_id, body.get("hidden"))
+    return JSONResponse({"id": post_id, "hidden": body["hidden"]})
+
+
+async def renew_screen_key(request: Request) -> JSONResponse:
+    session = await workshop(request).renew_screen_key(await _owned(request))
+    return JSONResponse({"screen_url": screen_url(session)})
+
+
+async def results(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    return JSONResponse(await workshop(request).results(session))
+
+
+async def tables(request: Request) -> JSONResponse:
+    session = await find_session_guarded(request, request.path_params["code"])
+    return JSONResponse({"tables": await workshop(request).tables(session)})
+
+
+async def join(request: Request) -> JSONResponse:
+    session = await find_session_guarded(request, request.path_params["code"])
+    body = await json_body(request)
+    service = workshop(request)
+    participant, token = await service.join(session, body.get("name"), body.get("table"))
+    return JSONResponse(
+        {
+            "participant_id": participant.id,
+            "token": token,
+            "table": participant.table,
+            "welcome": await service.welcome(session, participant),
+        },
+        status_code=201,
+    )
+
+
+async def not_found(request: Request) -> Response:
+    raise NotFound(N_("There is no such API route."))
+
+
+routes = [
+    Route("/api/login", login, methods=["POST"]),
+    Route("/api/logout", logout, methods=["POST"]),
+    Route("/api/sessions", list_sessions, methods=["GET"]),
+    Route("/api/sessions", create_session, methods=["POST"]),
+    Route("/api/sessions/{code}", session_detail, methods=["GET"]),
+    Route("/api/sessions/{code}/activities", add_activity, methods=["POST"]),
+    Route(
+        "/api/sessions/{code}/activities/{activity_id:int}/state", move_activity, methods=["POST"]
+    ),
+    Route("/api/sessions/{code}/current", set_current, methods=["POST"]),
+    Route("/api/sessions/{code}/screen-view", set_screen_view, methods=["POST"]),
+    Route("/api/sessions/{code}/posts/{post_id}/hidden", hide_post, methods=["POST"]),
+    Route("/api/sessions/{code}/screen-key", renew_screen_key, methods=["POST"]),
+    Route("/api/sessions/{code}/results", results, methods=["GET"]),
+    Route("/api/sessions/{code}/tables", tables, methods=["GET"]),
+    Route("/api/sessions/{code}/join", join, methods=["POST"]),
+    Route("/api/{rest:path}", not_found, methods=["GET", "POST"]),
+]

@@ -1,0 +1,138 @@
+"""The Starlette application: routes, middleware, error pages, and the live objects."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from workshop.domain import N_, DomainError, NotFound
+from workshop.hub import Hubs, LocalBroadcast
+from workshop.i18n import gettext_for, negotiate
+from workshop.services import Workshop
+from workshop.settings import Settings
+from workshop.store import Store, open_store
+from workshop.web import api, pages, sockets
+from workshop.web.guard import FailedGuesses
+from workshop.web.templating import make_templates
+
+COOKIE_SECRET = "cookie_secret"
+
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        b"script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """No inline scripts, no framing, no sniffing: user text can never run as code."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def domain_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, DomainError)
+    if request.url.path.startswith("/api/"):
+        lang = negotiate(request.headers.get("accept-language"))
+        message = gettext_for(lang, error.message, **error.params)
+        return JSONResponse({"error": message}, status_code=error.status)
+    return pages.error_page(request, error)
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    if error.status_code == 404:
+        return await domain_error(request, NotFound(N_("This page does not exist.")))
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": error.detail}, status_code=error.status_code)
+    return Response(error.detail, status_code=error.status_code)
+
+
+async def build_app(settings: Settings) -> Starlette:
+    """Open the store and make the app; the app closes the store when it shuts down."""
+    store = open_store(settings.db_url)
+    await store.open()
+    return create_app(settings, store, await cookie_secret(settings, store))
+
+
+async def cookie_secret(settings: Settings, store: Store) -> str:
+    """The configured secret, or one made once and kept, so logins survive a restart."""
+    if settings.secret:
+        return settings.secret
+    secret = await store.get_setting(COOKIE_SECRET)
+    if secret is None:
+        secret = secrets.token_urlsafe(48)
+        await store.set_setting(COOKIE_SECRET, secret)
+    return secret
+
+
+def create_app(settings: Settings, store: Store, secret: str) -> Starlette:
+    hubs: Hubs
+    service: Workshop
+
+    async def render(session_id: int, channel: str) -> str | None:
+        return await service.render(session_id, channel)
+
+    hubs = Hubs(render, settings.tick_seconds)
+    service = Workshop(store, LocalBroadcast(hubs), hubs)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await hubs.close()
+        await store.close()
+
+    app = Starlette(
+        routes=[
+            *api.routes,
+            *sockets.routes,
+            *pages.routes,
+            Mount("/static", StaticFiles(directory=settings.static_dir), name="static"),
+        ],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(
+                SessionMiddleware,
+                secret_key=secret,
+                session_cookie="workshop",
+                https_only=settings.https_only_cookies,
+                same_site="lax",
+            ),
+        ],
+        exception_handlers={DomainError: domain_error, HTTPException: http_error},
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+    )
+    app.state.settings = settings
+    app.state.workshop = service
+    app.state.templates = make_templates(settings.templates_dir, settings.static_dir)
+    app.state.guesses = FailedGuesses()
+    return app

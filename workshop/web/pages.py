@@ -1,0 +1,311 @@
+"""HTML pages: one template per role. Forms for login, setup and new sessions work without
+JavaScript; the live pages are drawn by small ES modules from the JSON they are handed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from workshop.domain import N_, DomainError, Facilitator, Invalid, NotFound, Session
+from workshop.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext_for, negotiate
+from workshop.qr import qr_svg
+from workshop.services import console_url, join_url, screen_url
+from workshop.web.guard import base_url, current_facilitator, find_session_guarded, workshop
+
+
+def page_language(request: Request, session: Session | None = None) -> str:
+    wanted = request.query_params.get("lang")
+    if wanted in LANGUAGES:
+        return wanted
+    if session is not None:
+        return session.language
+    return negotiate(request.headers.get("accept-language"), DEFAULT_LANGUAGE)
+
+
+def render(request: Request, name: str, lang: str, status: int = 200, **context: Any) -> Response:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request,
+        name,
+        {"lang": lang, **context},
+        status_code=status,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def error_page(request: Request, error: DomainError, lang: str | None = None) -> Response:
+    lang = lang or page_language(request)
+    message = gettext_for(lang, error.message, **error.params)
+    return render(request, "error.html", lang, error.status, status=error.status, message=message)
+
+
+async def _require_facilitator(request: Request) -> Facilitator | Response:
+    facilitator = await current_facilitator(request)
+    if facilitator is None:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return facilitator
+
+
+async def home(request: Request) -> Response:
+    facilitator = await _require_facilitator(request)
+    if isinstance(facilitator, Response):
+        return facilitator
+    service = workshop(request)
+    sessions = []
+    for s in await service.sessions_of(facilitator):
+        seated = await service.store.seated(s.id)
+        sessions.append(
+            {
+                "code": s.code,
+                "title": s.title,
+                "created_at": _iso(s.created_at),
+                "console_url": console_url(s),
+                "participants": sum(seated.values()),
+            }
+        )
+    return render(
+        request,
+        "dashboard.html",
+        page_language(request),
+        facilitator={"username": facilitator.username},
+        sessions=sessions,
+    )
+
+
+def _iso(timestamp: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="minutes")
+
+
+def _safe_next(value: str | None) -> str:
+    """Only paths on this site: never redirect a login to somewhere else."""
+    if value and value.startswith("/") and not value.startswith("//"):
+        return value
+    return "/"
+
+
+async def login_page(request: Request) -> Response:
+    return render(
+        request,
+        "login.html",
+        page_language(request),
+        error=None,
+        username="",
+        next=_safe_next(request.query_params.get("next")),
+    )
+
+
+async def login_form(request: Request) -> Response:
+    form = await request.form()
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    next_url = _safe_next(str(form.get("next", "")))
+    facilitator = await workshop(request).login(username, password)
+    lang = page_language(request)
+    if facilitator is None:
+        return render(
+            request,
+            "login.html",
+            lang,
+            401,
+            username=username,
+            next=next_url,
+            error=gettext_for(lang, N_("Wrong user name or password.")),
+        )
+    request.session.clear()
+    request.session["facilitator"] = facilitator.id
+    return RedirectResponse(next_url, status_code=303)
+
+
+async def logout_form(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+async def setup_page(request: Request) -> Response:
+    token = request.path_params["token"]
+    if await workshop(request).setup_token() != token:
+        return error_page(request, NotFound(N_("This setup link has been used or is not valid.")))
+    return render(request, "setup.html", page_language(request), token=token, error=None)
+
+
+async def setup_form(request: Request) -> Response:
+    token = request.path_params["token"]
+    form = await request.form()
+    lang = page_language(request)
+    password = str(form.get("password", ""))
+    try:
+        if password != str(form.get("password2", "")):
+            raise Invalid(N_("The two passwords are not the same."))
+        facilitator = await workshop(request).claim_setup(
+            token, str(form.get("username", "")), password
+        )
+    except NotFound as error:
+        return error_page(request, error, lang)
+    except DomainError as error:
+        message = gettext_for(lang, error.message, **error.params)
+        return render(request, "setup.html", lang, 400, token=token, error=message)
+    request.session.clear()
+    request.session["facilitator"] = facilitator.id
+    return RedirectResponse("/", status_code=303)
+
+
+async def new_session_form(request: Request) -> Response:
+    facilitator = await _require_facilitator(request)
+    if isinstance(facilitator, Response):
+        return facilitator
+    form = await request.form()
+    tables: object = str(form.get("tables", "")).strip() or None
+    if isinstance(tables, str):
+        tables = int(tables) if tables.isdigit() else tables
+    body = {"title": form.get("title"), "tables": tables, "language": form.get("language") or None}
+    try:
+        session = await workshop(request).create_session(facilitator, body, base_url(request))
+    except DomainError as error:
+        return error_page(request, error)
+    return RedirectResponse(f"/console/{session.code}", status_code=303)
+
+
+async def _owned_page(request: Request) -> Session | Response:
+    facilitator = await _require_facilitator(request)
+    if isinstance(facilitator, Response):
+        return facilitator
+    try:
+        return await workshop(request).owned_session(facilitator, request.path_params["code"])
+    except DomainError as error:
+        return error_page(request, error)
+
+
+async def console_page(request: Request) -> Response:
+    session = await _owned_page(request)
+    if isinstance(session, Response):
+        return session
+    initial = await workshop(request).console_state(session.id)
+    return render(
+        request,
+        "console.html",
+        page_language(request, session),
+        session=_session_context(session),
+        join_url=join_url(session),
+        screen_url=screen_url(session),
+        cards_url=f"/console/{session.code}/cards",
+        initial=initial,
+    )
+
+
+async def cards_page(request: Request) -> Response:
+    session = await _owned_page(request)
+    if isinstance(session, Response):
+        return session
+    tables = await workshop(request).store.tables(session.id)
+    cards = [
+        {
+            "number": t.number,
+            "name": t.name,
+            "join_url": join_url(session, t.number),
+            "qr_url": f"/qr/{session.code}.svg?table={t.number}",
+        }
+        for t in tables
+    ]
+    return render(
+        request,
+        "cards.html",
+        page_language(request, session),
+        session=_session_context(session),
+        cards=cards,
+    )
+
+
+async def screen_page(request: Request) -> Response:
+    try:
+        session = await find_session_guarded(request, request.path_params["code"])
+    except DomainError as error:
+        return error_page(request, error)
+    key = request.query_params.get("key", "")
+    if key != session.screen_key:
+        error = NotFound(
+            N_("This screen link is no longer valid. Open the new link from the console.")
+        )
+        return error_page(request, error, session.language)
+    return render(
+        request,
+        "screen.html",
+        page_language(request, session),
+        session=_session_context(session),
+        join_url=join_url(session),
+        key=key,
+        initial=await workshop(request).screen_state(session.id),
+    )
+
+
+async def enter_code_page(request: Request) -> Response:
+    code = request.query_params.get("code", "")
+    lang = page_language(request)
+    if not code:
+        return render(request, "enter_code.html", lang, error=None, code="")
+    try:
+        session = await find_session_guarded(request, code)
+    except DomainError as error:
+        message = gettext_for(lang, error.message, **error.params)
+        return render(request, "enter_code.html", lang, error.status, error=message, code=code)
+    return RedirectResponse(f"/j/{session.code}", status_code=303)
+
+
+async def join_page(request: Request) -> Response:
+    try:
+        session = await find_session_guarded(request, request.path_params["code"])
+    except DomainError as error:
+        return error_page(request, error)
+    if session.code != request.path_params["code"]:
+        return RedirectResponse(f"/j/{session.code}", status_code=303)
+    table = request.query_params.get("table", "")
+    service = workshop(request)
+    return render(
+        request,
+        "join.html",
+        page_language(request, session),
+        session=_session_context(session),
+        tables=await service.tables(session),
+        table=int(table) if table.isdigit() else None,
+    )
+
+
+async def qr_code(request: Request) -> Response:
+    try:
+        session = await find_session_guarded(request, request.path_params["code"])
+    except DomainError as error:
+        return PlainTextResponse(error.message, status_code=error.status)
+    table = request.query_params.get("table", "")
+    svg = qr_svg(join_url(session, int(table) if table.isdigit() else None))
+    return Response(
+        svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=300"}
+    )
+
+
+async def healthz(request: Request) -> Response:
+    return PlainTextResponse("ok")
+
+
+def _session_context(session: Session) -> dict[str, Any]:
+    return {"code": session.code, "title": session.title, "language": session.language}
+
+
+routes = [
+    Route("/", home),
+    Route("/login", login_page, methods=["GET"]),
+    Route("/login", login_form, methods=["POST"]),
+    Route("/logout", logout_form, methods=["POST"]),
+    Route("/setup/{token}", setup_page, methods=["GET"]),
+    Route("/setup/{token}", setup_form, methods=["POST"]),
+    Route("/sessions", new_session_form, methods=["POST"]),
+    Route("/console/{code}", console_page),
+    Route("/console/{code}/cards", cards_page),
+    Route("/screen/{code}", screen_page),
+    Route("/j", enter_code_page),
+    Route("/j/{code}", join_page),
+    Route("/qr/{code}.svg", qr_code),
+    Route("/healthz", healthz),
+]

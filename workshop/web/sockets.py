@@ -1,0 +1,158 @@
+"""WebSocket endpoints: parse and check a frame, call the service, relay. Nothing else.
+
+Every connection has one sender task draining its `Outbox`, so replies and snapshots never
+interleave on the wire, and one slow phone cannot hold up anybody else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from workshop import messages
+from workshop.domain import N_, DomainError, Participant, Session
+from workshop.hub import CONSOLE, PHONES, SCREEN, Outbox
+from workshop.i18n import gettext_for
+from workshop.messages import FrameError, PingMessage, PostMessage, VoteMessage
+from workshop.services import Workshop
+from workshop.web.guard import current_facilitator, find_session_guarded, workshop
+
+POLICY_VIOLATION = 1008
+TRY_AGAIN_LATER = 1013
+
+
+async def _refuse(ws: WebSocket, language: str, reason: str) -> None:
+    """Accept, then close with 1008 and a reason the page can show (a refused handshake
+    looks like a network error to a browser)."""
+    await ws.accept()
+    await ws.close(POLICY_VIOLATION, gettext_for(language, reason))
+
+
+async def _pump(ws: WebSocket, outbox: Outbox) -> None:
+    while True:
+        for text in await outbox.take():
+            await ws.send_text(text)
+        if outbox.closing is not None:
+            await ws.close(POLICY_VIOLATION, outbox.closing)
+            return
+        if outbox.overflowed:
+            await ws.close(TRY_AGAIN_LATER, "Too far behind; reconnect for a fresh state.")
+            return
+
+
+async def _serve(
+    ws: WebSocket,
+    service: Workshop,
+    session: Session,
+    channel: str,
+    outbox: Outbox,
+    participant: Participant | None = None,
+) -> None:
+    hub = service.hubs.get(session.id)
+    hub.subscribe(channel, outbox)
+    sender = asyncio.create_task(_pump(ws, outbox))
+    try:
+        while True:
+            frame = await ws.receive()
+            if frame["type"] == "websocket.disconnect":
+                break
+            text = frame.get("text")
+            if text is None:
+                error = gettext_for(session.language, N_("Send text frames with JSON."))
+                outbox.send(messages.error(error))
+                continue
+            outbox.send(await _handle(service, session, participant, text))
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        hub.unsubscribe(channel, outbox)
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await sender
+        await service.hubs.release(session.id)
+
+
+async def _handle(
+    service: Workshop, session: Session, participant: Participant | None, text: str
+) -> str:
+    """The reply to one frame: an ack, a pong or an error. Never raises for bad input."""
+    client_id = None
+    try:
+        message = messages.parse(text)
+        if isinstance(message, PingMessage):
+            return messages.pong()
+        client_id = message.id
+        if participant is None:
+            raise FrameError(N_("Only participants send answers."), id=client_id)
+        if isinstance(message, VoteMessage):
+            await service.vote(session, participant, message)
+        elif isinstance(message, PostMessage):
+            await service.post(session, participant, message)
+        return messages.ack(client_id)
+    except DomainError as error:
+        client_id = getattr(error, "id", None) or client_id
+        text = gettext_for(session.language, error.message, **error.params)
+        return messages.error(text, client_id)
+
+
+async def participant_socket(ws: WebSocket) -> None:
+    service = workshop(ws)
+    try:
+        session = await find_session_guarded(ws, ws.path_params["code"])
+    except DomainError:
+        await _refuse(ws, "nb", N_("There is no session with this code."))
+        return
+    participant = await service.participant(session, ws.query_params.get("token"))
+    if participant is None:
+        await _refuse(ws, session.language, N_("This seat is no longer valid. Join again."))
+        return
+    await ws.accept()
+    outbox = Outbox()
+    outbox.send(messages.dumps(await service.welcome(session, participant)))
+    await _serve(ws, service, session, PHONES, outbox, participant)
+
+
+async def screen_socket(ws: WebSocket) -> None:
+    service = workshop(ws)
+    try:
+        session = await find_session_guarded(ws, ws.path_params["code"])
+    except DomainError:
+        await _refuse(ws, "nb", N_("There is no session with this code."))
+        return
+    if ws.query_params.get("key") != session.screen_key:
+        await _refuse(
+            ws,
+            session.language,
+            N_("This screen link is no longer valid. Open the new link from the console."),
+        )
+        return
+    await ws.accept()
+    outbox = Outbox()
+    outbox.replace(SCREEN, messages.dumps(await service.screen_state(session.id)))
+    await _serve(ws, service, session, SCREEN, outbox)
+
+
+async def console_socket(ws: WebSocket) -> None:
+    service = workshop(ws)
+    facilitator = await current_facilitator(ws)
+    session = None
+    if facilitator is not None:
+        with contextlib.suppress(DomainError):
+            session = await service.owned_session(facilitator, ws.path_params["code"])
+    if session is None:
+        await _refuse(ws, "nb", N_("Log in as the facilitator of this session."))
+        return
+    await ws.accept()
+    outbox = Outbox()
+    outbox.replace(CONSOLE, messages.dumps(await service.console_state(session.id)))
+    await _serve(ws, service, session, CONSOLE, outbox)
+
+
+routes = [
+    WebSocketRoute("/ws/{code}/participant", participant_socket),
+    WebSocketRoute("/ws/{code}/screen", screen_socket),
+    WebSocketRoute("/ws/{code}/console", console_socket),
+]
