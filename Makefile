@@ -32,12 +32,12 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 test: $(VENV)/.installed-test browser
-	$(BIN)/ruff check workshop tests bench
+	$(BIN)/ruff check workshop tests
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check workshop tests bench
-	$(BIN)/ruff format --check workshop tests bench
+	$(BIN)/ruff check workshop tests
+	$(BIN)/ruff format --check workshop tests
 
 # Re-extract the translatable strings and merge them into the catalogs.
 messages: $(VENV)/.installed

@@ -42,6 +42,19 @@ SCALE_LABELS = (
 )
 
 
+# The names of kinds and states, for the messages that mention them.
+WORDS = (
+    N_("dilemma"),
+    N_("poll"),
+    N_("scale"),
+    N_("reflection"),
+    N_("draft"),
+    N_("open"),
+    N_("closed"),
+    N_("revealed"),
+)
+
+
 class DomainError(Exception):
     """A rule was broken. `message` is an English msgid; `params` fill its placeholders."""
 

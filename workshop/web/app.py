@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -56,6 +57,17 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class Static(StaticFiles):
+    """Static files revalidated on every load: the modules import each other without a
+    version in the URL, so a browser must never mix old and new ones after an upgrade.
+    The ETag keeps a revalidation cheap."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
 
 
 async def domain_error(request: Request, error: Exception) -> Response:
@@ -115,7 +127,7 @@ def create_app(settings: Settings, store: Store, secret: str) -> Starlette:
             *api.routes,
             *sockets.routes,
             *pages.routes,
-            Mount("/static", StaticFiles(directory=settings.static_dir), name="static"),
+            Mount("/static", Static(directory=settings.static_dir), name="static"),
         ],
         middleware=[
             Middleware(SecurityHeaders),

@@ -1,0 +1,128 @@
+// One activity in the console's run sheet: its controls and its live results.
+// Controls and results are rebuilt separately and only when they change, so a click on
+// "Reveal" is not lost to a vote arriving at the same moment.
+import { h, patch, fmt } from "./dom.js";
+import { optionBars, markFor } from "./bars.js";
+
+const openDetails = new Set(); // which "Per table" / "Reasons" boxes the facilitator opened
+
+export function activityCard(existing, activity, ctx) {
+  const card = existing || h("article", { class: "activity-card", dataset: { id: String(activity.id) } },
+    h("div", { class: "card-head" }), h("div", { class: "card-results" }));
+  const isCurrent = ctx.current === activity.id;
+  card.className = `activity-card state-${activity.state}${isCurrent ? " is-current" : ""}`;
+  const [head, results] = card.children;
+  patch(head, JSON.stringify([activity.id, activity.state, activity.kind, activity.title, activity.prompt,
+    activity.options, isCurrent]), () => headPart(activity, isCurrent, ctx));
+  patch(results, JSON.stringify([activity.answered, activity.answered_by_table, activity.results,
+    activity.posts, activity.whys, ctx.tables.length]), () => resultsPart(activity, ctx));
+  return card;
+}
+
+export const titleOf = (activity) => activity.title || shorten(activity.prompt, 70);
+const shorten = (text, n) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+
+function headPart(activity, isCurrent, ctx) {
+  const { S, act } = ctx;
+  const button = (label, onclick, cls = "secondary") =>
+    h("button", { type: "button", class: `button small ${cls}`, onclick: (e) => act(e.currentTarget, onclick) }, label);
+  const setState = (state) => () => ctx.setState(activity.id, state);
+  const controls = [];
+  switch (activity.state) {
+    case "draft": controls.push(button(S.open, setState("open"), "primary")); break;
+    case "open": controls.push(button(S.reveal, setState("revealed"), "primary"), button(S.close, setState("closed"))); break;
+    case "closed": controls.push(button(S.reveal, setState("revealed"), "primary"), button(S.reopen, setState("open"))); break;
+    case "revealed": controls.push(button(S.hide_results, setState("closed")), button(S.reopen, setState("open"))); break;
+  }
+  if (!isCurrent) controls.push(button(S.show_on_screen, () => ctx.showOnScreen(activity.id), "ghost"));
+  return [
+    h("div", { class: "card-title-row" },
+      h("span", { class: `badge state-badge ${activity.state}` }, S[`state_${activity.state}`]),
+      h("span", { class: "badge kind-badge" }, S[`kind_${activity.kind}`]),
+      isCurrent ? h("span", { class: "badge on-screen" }, S.on_screen) : null),
+    h("h3", { class: "card-title" }, titleOf(activity)),
+    activity.title ? h("p", { class: "card-prompt" }, activity.prompt) : null,
+    h("div", { class: "card-controls" }, controls),
+  ];
+}
+
+function resultsPart(activity, ctx) {
+  const { S } = ctx;
+  if (activity.state === "draft" && !activity.answered) {
+    return activity.options.length && activity.kind !== "scale"
+      ? h("ol", { class: "draft-options" }, activity.options.map((o, i) => h("li", {}, `${markFor(activity.kind, i)}. ${o}`)))
+      : null;
+  }
+  const parts = [h("p", { class: "answered-line" }, fmt(activity.kind === "reflection" ? S.posted_n : S.answered_n,
+    { n: activity.answered, total: ctx.participants }))];
+  if (activity.kind === "reflection") {
+    parts.push(postsByTable(activity, ctx));
+  } else if (activity.results) {
+    parts.push(optionBars(activity, activity.results.counts));
+    parts.push(details(`${activity.id}:tables`, S.per_table, perTable(activity, ctx)));
+    if (activity.whys && activity.whys.length) {
+      parts.push(details(`${activity.id}:whys`, fmt(S.reasons_n, { n: activity.whys.length }), whys(activity, ctx)));
+    }
+  }
+  return parts;
+}
+
+function details(key, summary, body) {
+  const el = h("details", { class: "more", open: openDetails.has(key) }, h("summary", {}, summary), body);
+  el.addEventListener("toggle", () => (el.open ? openDetails.add(key) : openDetails.delete(key)));
+  return el;
+}
+
+function perTable(activity, ctx) {
+  const byTable = activity.results.tables || {};
+  const rows = ctx.tables.filter((t) => byTable[String(t.number)]);
+  if (!rows.length) return h("p", { class: "muted" }, ctx.S.no_answers_yet);
+  return h("table", { class: "per-table" },
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, ctx.S.table),
+      activity.options.map((_, i) => h("th", { scope: "col" }, markFor(activity.kind, i))),
+      h("th", { scope: "col" }, ctx.S.total))),
+    h("tbody", {}, rows.map((t) => {
+      const counts = byTable[String(t.number)];
+      return h("tr", {}, h("th", { scope: "row" }, t.name), counts.map((n) => h("td", {}, String(n))),
+        h("td", {}, String(counts.reduce((a, b) => a + b, 0))));
+    })));
+}
+
+function whys(activity, ctx) {
+  const names = tableNames(ctx);
+  return h("ul", { class: "whys" }, activity.whys.map((w) => h("li", {},
+    h("span", { class: `bar-mark c${w.option}` }, markFor(activity.kind, w.option)),
+    h("span", { class: "why-table" }, names.get(w.table) || String(w.table)),
+    h("span", { class: "why-text" }, w.text))));
+}
+
+function tableNames(ctx) {
+  return new Map(ctx.tables.map((t) => [t.number, t.name]));
+}
+
+function postsByTable(activity, ctx) {
+  const { S } = ctx;
+  const posts = activity.posts || [];
+  if (!posts.length) return h("p", { class: "muted" }, S.no_posts);
+  const names = tableNames(ctx);
+  const groups = new Map();
+  for (const p of posts) {
+    if (!groups.has(p.table)) groups.set(p.table, []);
+    groups.get(p.table).push(p);
+  }
+  const sorted = [...groups.entries()].sort((a, b) => a[0] - b[0]);
+  return h("div", { class: "post-groups" }, sorted.map(([table, list]) => h("section", { class: "post-group" },
+    h("h4", {}, list[0].table_name || names.get(table) || String(table)),
+    h("ul", { class: "posts" }, list.map((p) => postItem(p, ctx))))));
+}
+
+function postItem(post, ctx) {
+  const { S } = ctx;
+  return h("li", { class: post.hidden ? "is-hidden" : "" },
+    h("p", { class: "post-text" }, post.text),
+    post.hidden ? h("span", { class: "badge" }, S.hidden_badge) : null,
+    h("button", {
+      type: "button", class: "button small ghost", "aria-pressed": post.hidden ? "true" : "false",
+      onclick: (e) => ctx.act(e.currentTarget, () => ctx.setHidden(post.id, !post.hidden)),
+    }, post.hidden ? S.show_post : S.hide_post));
+}

@@ -1,0 +1,220 @@
+// The phone page: join a table, then answer whatever the room is looking at.
+// Reliability first: every answer goes into a localStorage outbox before it is sent,
+// and stays there until the server acknowledges it (see store.js and socket.js).
+import { h, replace, readJSON, fmt } from "./dom.js";
+import { connect } from "./socket.js";
+import { createStore, newId } from "./store.js";
+import { renderActivity } from "./phone-activity.js";
+
+const S = readJSON("strings", {});
+const page = readJSON("page", {}); // {code, title, tables, table}
+const store = createStore(page.code);
+const view = document.getElementById("view");
+const seatLine = document.getElementById("seat-line");
+const statusLine = document.getElementById("connection");
+
+let socket = null;
+let welcome = null; // the latest welcome: {session, participant, activity}
+let connection = "closed";
+let activityView = null; // handle returned by renderActivity, for in-place updates
+const feedback = { saved: new Set(), error: "" }; // per-activity "Saved ✓" and the last refusal
+
+function updateBodyData() {
+  document.body.dataset.connection = connection === "open" ? "open" : "closed";
+  document.body.dataset.pending = String(store.outbox().length);
+}
+
+/* ---------- joining ---------- */
+
+async function fetchTables() {
+  try {
+    const res = await fetch(`/api/sessions/${encodeURIComponent(page.code)}/tables`, { credentials: "same-origin" });
+    if (res.ok) return (await res.json()).tables || null;
+  } catch { /* keep what the page came with */ }
+  return null;
+}
+
+function tableButton(table, onPick) {
+  const left = (table.capacity || 0) - (table.seated || 0);
+  const note = left > 0 ? fmt(left === 1 ? S.seat_left_one : S.seat_left_other, { n: left }) : S.table_full;
+  return h("button", { type: "button", class: `table-choice${left > 0 ? "" : " is-full"}`, onclick: () => onPick(table.number) },
+    h("span", { class: "table-choice-name" }, table.name),
+    h("span", { class: "table-choice-note" }, note));
+}
+
+function showJoin(reason = "") {
+  welcome = null;
+  seatLine.hidden = true;
+  statusLine.hidden = true;
+  let tables = page.tables || [];
+  let chosen = page.table || null;
+  const nameInput = h("input", { id: "join-name", name: "name", type: "text", maxlength: "60", autocomplete: "nickname", class: "input" });
+  const problem = h("p", { class: "alert", role: "alert", hidden: !reason }, reason);
+  const choices = h("div", { class: "join-choices" });
+
+  async function join(tableNumber) {
+    for (const b of choices.querySelectorAll("button")) b.disabled = true;
+    problem.hidden = false;
+    problem.className = "note";
+    problem.textContent = S.joining;
+    const body = { name: nameInput.value.trim() };
+    if (tableNumber) body.table = tableNumber;
+    try {
+      const res = await fetch(`/api/sessions/${encodeURIComponent(page.code)}/join`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        credentials: "same-origin",
+        body: JSON.stringify(body),
+      });
+      const data = await res.json().catch(() => ({}));
+      if (!res.ok) throw new Error(data.error || S.join_failed);
+      store.forget();
+      store.setSeat({ token: data.token, participant_id: data.participant_id, table: data.table });
+      onWelcome(data.welcome);
+      startSocket();
+    } catch (err) {
+      problem.className = "alert";
+      problem.textContent = err instanceof TypeError ? S.no_network : err.message;
+      for (const b of choices.querySelectorAll("button")) b.disabled = false;
+    }
+  }
+
+  function drawChoices() {
+    const pre = chosen && tables.find((t) => t.number === chosen);
+    if (pre) {
+      replace(choices,
+        h("button", { type: "button", class: "button primary huge", onclick: () => join(pre.number) }, fmt(S.join_table, { table: pre.name })),
+        h("button", { type: "button", class: "button link", onclick: () => { chosen = null; drawChoices(); } }, S.choose_other));
+      return;
+    }
+    // People usually sit down first, so their table comes first; "choose for me" is the fallback.
+    replace(choices,
+      h("h2", { class: "step-title" }, S.where_sit),
+      h("div", { class: "table-grid" }, tables.map((t) => tableButton(t, join))),
+      h("p", { class: "or" }, S.not_sure),
+      h("button", { type: "button", class: "button secondary huge", onclick: () => join(null) }, S.choose_for_me));
+  }
+
+  replace(view,
+    h("section", { class: "card join" },
+      h("h1", { class: "page-title" }, S.welcome_title),
+      h("p", { class: "lead" }, S.welcome_text),
+      problem,
+      h("div", { class: "field" },
+        h("label", { for: "join-name" }, S.name_label),
+        h("p", { class: "hint", id: "join-name-hint" }, S.name_hint),
+        nameInput),
+      choices));
+  nameInput.setAttribute("aria-describedby", "join-name-hint");
+  drawChoices();
+  updateBodyData();
+  fetchTables().then((fresh) => {
+    if (fresh && !welcome) { tables = fresh; if (!choices.querySelector(":focus")) drawChoices(); }
+  });
+}
+
+/* ---------- the live view ---------- */
+
+function onWelcome(message) {
+  welcome = message;
+  store.setConfirmed(message.answers || {});
+  drawLive();
+  flushOutbox();
+}
+
+function drawSeat() {
+  if (!welcome) return;
+  const { participant } = welcome;
+  seatLine.hidden = false;
+  seatLine.textContent = fmt(S.you_are_at, { table: participant.table.name });
+}
+
+function drawLive() {
+  drawSeat();
+  activityView = renderActivity(view, welcome ? welcome.activity : null, {
+    S, previous: activityView,
+    answers: store.answers(),
+    pending: store.outbox(),
+    feedback,
+    vote: (activity, option, why) => submit({ type: "vote", activity: activity.id, option, ...(why ? { why } : {}) }),
+    post: (activity, text) => submit({ type: "post", activity: activity.id, text }),
+  });
+  updateBodyData();
+}
+
+function submit(fields) {
+  const frame = { ...fields, id: newId() };
+  store.enqueue(frame); // first into the outbox: nothing is lost if the page dies now
+  feedback.saved.delete(String(frame.activity));
+  feedback.error = "";
+  drawLive();
+  if (socket) socket.send(frame);
+}
+
+function flushOutbox() {
+  if (!socket) return;
+  for (const frame of store.outbox()) if (!socket.send(frame)) break;
+}
+
+function onMessage(message) {
+  switch (message.type) {
+    case "welcome":
+      onWelcome(message);
+      break;
+    case "activity":
+      if (welcome) {
+        const before = welcome.activity && welcome.activity.id;
+        welcome.activity = message.activity;
+        if (!message.activity || message.activity.id !== before) feedback.error = ""; // old news
+        drawLive();
+      }
+      break;
+    case "ack": {
+      const frame = store.ack(message.id);
+      if (frame) feedback.saved.add(String(frame.activity));
+      drawLive();
+      break;
+    }
+    case "error": {
+      if (message.id) store.reject(message.id);
+      feedback.error = message.message || S.refused;
+      drawLive();
+      break;
+    }
+  }
+}
+
+function drawConnection(status) {
+  connection = status;
+  statusLine.hidden = false;
+  statusLine.dataset.status = status;
+  statusLine.textContent = status === "open" ? S.connected : status === "offline" ? S.offline : S.reconnecting;
+  updateBodyData();
+  if (welcome) drawLive(); // "Waiting to send…" wording depends on the connection
+}
+
+function startSocket() {
+  const seat = store.seat();
+  if (!seat) return showJoin();
+  if (socket) socket.close();
+  socket = connect(`/ws/${encodeURIComponent(page.code)}/participant?token=${encodeURIComponent(seat.token)}`, {
+    onMessage,
+    onStatus: drawConnection,
+    onRefused: (reason) => {
+      socket = null;
+      store.forget();
+      connection = "closed";
+      showJoin(reason || S.seat_gone);
+    },
+  });
+}
+
+/* ---------- start ---------- */
+
+if (store.seat()) {
+  replace(view, h("p", { class: "note waiting" }, S.connecting));
+  startSocket();
+} else {
+  showJoin();
+}
+updateBodyData();

@@ -1,0 +1,166 @@
+// The plenary screen: what the whole room looks at on the projector.
+// It only listens. While an activity is open it shows how many have answered, never the
+// distribution; the bars appear when the facilitator reveals.
+import { h, replace, readJSON, fmt, letter, plural as pluralOf } from "./dom.js";
+import { connect } from "./socket.js";
+import { optionBars, scaleColumns, tableBars, legend } from "./bars.js";
+import { fitText } from "./fit.js";
+
+const S = readJSON("strings", {});
+const page = readJSON("page", {}); // {code, key, join_url, qr_url}
+const stage = document.getElementById("stage");
+const corner = document.getElementById("corner");
+const lost = document.getElementById("reconnecting");
+
+let version = -1;
+let lostTimer = null;
+
+const shortUrl = (url) => String(url || "").replace(/^https?:\/\//, "");
+// "host/j/ABC234" → "host/j": the short address where people type the code themselves.
+const codePage = (url) => shortUrl(url).replace(/\/j\/[^/?#]*.*$/, "/j");
+const spacedCode = (code) => h("span", { class: "code", "aria-label": code.split("").join(" ") },
+  code.split("").map((c) => h("span", {}, c)));
+
+const plural = (key, n) => pluralOf(S, key, n);
+
+/* ---------- views ---------- */
+
+function joinView(state) {
+  const url = state.session.join_url || page.join_url;
+  const few = state.tables.length <= 40; // a big conference gets the total only
+  return h("section", { class: "join-view" },
+    h("div", { class: "join-qr" }, h("img", { src: page.qr_url, alt: S.qr_alt, width: "600", height: "600" })),
+    h("div", { class: "join-text" },
+      h("p", { class: "eyebrow" }, state.session.title),
+      h("h1", { class: "join-title" }, S.join_title),
+      h("p", { class: "join-step" }, S.join_scan),
+      h("p", { class: "join-step" }, S.join_or_go, " ", h("strong", { class: "join-url" }, codePage(url)),
+        " ", S.code_label),
+      spacedCode(state.session.code),
+      h("p", { class: "joined" }, plural("joined", state.participants)),
+      few ? h("ol", { class: "seat-grid" }, state.tables.map((t) => h("li", { class: t.seated ? "has-people" : "" },
+        h("span", { class: "seat-name" }, t.name), h("span", { class: "seat-count" }, String(t.seated))))) : null));
+}
+
+function heading(activity) {
+  return [
+    h("p", { class: "eyebrow" }, S[`kind_${activity.kind}`] || activity.kind, activity.title ? ` · ${activity.title}` : ""),
+  ];
+}
+
+/** Under results the room needs the question, not the whole case: the last paragraph. */
+function question(activity) {
+  const parts = String(activity.prompt).split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  return h("h1", { class: "prompt prompt-small" }, parts.length ? parts[parts.length - 1] : activity.prompt);
+}
+
+function answeredLine(state, activity) {
+  const key = activity.kind === "reflection" ? "posted" : "answered";
+  const byTable = activity.answered_by_table || {};
+  const few = state.tables.length <= 40;
+  return h("footer", { class: "answered" },
+    h("p", { class: "answered-total" },
+      h("strong", {}, String(activity.answered)), " ", plural(`${key}_word`, activity.answered),
+      h("span", { class: "answered-of" }, " ", fmt(S.of_joined, { n: state.participants }))),
+    few ? h("ol", { class: "answered-tables" }, state.tables.filter((t) => t.seated).map((t) => {
+      const n = byTable[String(t.number)] || 0;
+      return h("li", { class: n >= t.seated ? "is-done" : "" }, h("span", {}, t.name), h("strong", {}, `${n}/${t.seated}`));
+    })) : null);
+}
+
+function questionView(state, activity) {
+  const closed = activity.state === "closed";
+  const vote = activity.kind !== "reflection";
+  const options = vote && activity.kind !== "scale"
+    ? h("ol", { class: `screen-options n${activity.options.length}` }, activity.options.map((label, i) =>
+      h("li", { class: `c${i}` }, h("span", { class: "bar-mark" }, letter(i)), h("span", { class: "option-text" }, label))))
+    : null;
+  const steps = activity.kind === "scale"
+    ? h("ol", { class: "screen-steps" }, activity.options.map((label, i) =>
+      h("li", {}, h("span", { class: "step-number" }, String(i + 1)), h("span", {}, label))))
+    : null;
+  return h("section", { class: `question-view kind-${activity.kind}` },
+    heading(activity),
+    h("h1", { class: "prompt fit" }, activity.prompt),
+    options, steps,
+    closed ? h("p", { class: "state-note" }, vote ? S.voting_closed : S.posting_closed) : null,
+    answeredLine(state, activity));
+}
+
+function resultsView(state, activity) {
+  const results = activity.results || { counts: [], tables: {}, total: 0 };
+  const perTable = state.view === "tables";
+  let body;
+  if (perTable) body = [legend(activity), tableBars(activity, results, state.tables, S)];
+  else if (activity.kind === "scale") body = scaleColumns(activity, results.counts);
+  else body = optionBars(activity, results.counts);
+  return h("section", { class: `results-view kind-${activity.kind}${perTable ? " per-table" : ""}` },
+    heading(activity),
+    question(activity),
+    h("div", { class: "results-body" }, body),
+    h("p", { class: "results-total" }, plural("votes", results.total)));
+}
+
+function wallView(state, activity) {
+  const posts = activity.posts || [];
+  const groups = new Map();
+  for (const post of posts) { // newest first from the server; keep that order inside each table
+    if (!groups.has(post.table)) groups.set(post.table, { name: post.table_name, posts: [] });
+    groups.get(post.table).posts.push(post);
+  }
+  const ordered = [...groups.entries()].sort((a, b) => a[0] - b[0]);
+  return h("section", { class: "wall-view" },
+    heading(activity),
+    question(activity),
+    posts.length
+      ? h("div", { class: "wall fit" }, ordered.map(([, group]) => h("section", { class: "wall-group" },
+        h("h2", { class: "wall-table" }, group.name),
+        group.posts.map((p) => h("p", { class: "wall-post" }, p.text)))))
+      : h("p", { class: "state-note" }, S.no_posts));
+}
+
+function viewFor(state) {
+  const a = state.activity;
+  if (!a) return joinView(state);
+  if (a.state === "revealed") return a.kind === "reflection" ? wallView(state, a) : resultsView(state, a);
+  return questionView(state, a); // open or closed: counts only, never the distribution
+}
+
+/* ---------- drawing ---------- */
+
+function draw(state) {
+  if (typeof state.version === "number" && state.version < version) return; // stale
+  version = state.version;
+  document.body.dataset.view = state.activity ? state.activity.state : "join";
+  replace(stage, viewFor(state));
+  corner.hidden = !state.activity;
+  if (state.activity) {
+    replace(corner, h("span", {}, S.join_at), " ", h("strong", {}, codePage(state.session.join_url || page.join_url)),
+      " · ", h("span", { class: "corner-code" }, state.session.code));
+  }
+  for (const el of stage.querySelectorAll(".fit")) fitText(el);
+}
+
+function showLost(status) {
+  clearTimeout(lostTimer);
+  if (status === "open") version = -1; // a restarted server may count versions from anew
+  if (status === "open") { lost.hidden = true; return; }
+  lostTimer = setTimeout(() => { lost.hidden = false; }, 2000); // a blink is not worth alarming the room
+}
+
+function showRenewed(reason) {
+  document.body.dataset.view = "renewed";
+  corner.hidden = true;
+  lost.hidden = true;
+  replace(stage, h("section", { class: "renewed" },
+    h("h1", {}, S.renewed_title), h("p", {}, S.renewed_text), reason ? h("p", { class: "muted" }, reason) : null));
+}
+
+const initial = readJSON("initial", null);
+if (initial) draw(initial);
+connect(`/ws/${encodeURIComponent(page.code)}/screen?key=${encodeURIComponent(page.key)}`, {
+  onMessage: (message) => { if (message.type === "state") draw(message); },
+  onStatus: showLost,
+  onRefused: showRenewed,
+});
+window.addEventListener("resize", () => { for (const el of stage.querySelectorAll(".fit")) fitText(el); });
