@@ -34,9 +34,19 @@ class Server:
 
     def start(self) -> Server:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workshop", "serve", "--port", str(self.port),
-             "--db", str(self.db)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "workshop",
+                "serve",
+                "--port",
+                str(self.port),
+                "--db",
+                str(self.db),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         threading.Thread(target=self._read, args=(self.process,), daemon=True).start()
         self.setup_url = None
@@ -85,9 +95,21 @@ def add_facilitator(db: Path, name: str, password: str = PASSWORD) -> None:
     secret = db.parent / f"{name}.password"
     secret.write_text(password)
     subprocess.run(
-        [sys.executable, "-m", "workshop", "facilitator", "add", name, "--password-file",
-         str(secret), "--db", str(db)],
-        check=True, capture_output=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "workshop",
+            "facilitator",
+            "add",
+            name,
+            "--password-file",
+            str(secret),
+            "--db",
+            str(db),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
 
 
@@ -123,6 +145,29 @@ async def results(client: httpx.AsyncClient, code: str) -> dict[int, dict[str, A
     return {a["id"]: a for a in response.json()["activities"]}
 
 
+def expect_error(response: httpx.Response, status: int) -> str:
+    """The readable message of an error answer with this status."""
+    assert response.status_code == status, (response.status_code, response.text)
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert isinstance(body["error"], str) and body["error"].strip(), body
+    return body["error"]
+
+
+def screen_socket_url(created: dict[str, Any]) -> str:
+    """The screen's WebSocket address, from a `POST /api/sessions` answer."""
+    page = created["screen_url"].replace("http://", "ws://", 1)
+    return page.replace(f"/screen/{created['code']}", f"/ws/{created['code']}/screen", 1)
+
+
+async def refused(url: str, headers: dict[str, str] | None = None) -> tuple[int | None, str]:
+    """Open a socket the server should refuse: its close code and reason, and no message."""
+    sock = await Socket.open(url, headers)
+    closed = await sock.wait_closed()
+    assert sock.received == [], sock.received
+    return closed
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
@@ -138,8 +183,8 @@ class Socket:
     closed: asyncio.Event = field(default_factory=asyncio.Event)
 
     @classmethod
-    async def open(cls, url: str) -> Socket:
-        sock = cls(await connect(url, open_timeout=WAIT))
+    async def open(cls, url: str, headers: dict[str, str] | None = None) -> Socket:
+        sock = cls(await connect(url, open_timeout=WAIT, additional_headers=headers))
         sock._reader = asyncio.create_task(sock._read())
         return sock
 
@@ -156,11 +201,15 @@ class Socket:
             async with self._arrived:
                 self._arrived.notify_all()
 
-    async def wait_for(self, predicate: Any, timeout: float = WAIT) -> dict[str, Any]:
-        """The first message (already received or still to come) that `predicate` accepts."""
+    async def wait_for(
+        self, predicate: Any, timeout: float = WAIT, since: int = 0
+    ) -> dict[str, Any]:
+        """The first message (already received or still to come) that `predicate` accepts;
+        with `since`, only messages from that index of `received` on (take
+        `len(sock.received)` before sending to wait for a reply to what you send)."""
 
         def match() -> dict[str, Any] | None:
-            return next((m for m in self.received if predicate(m)), None)
+            return next((m for m in self.received[since:] if predicate(m)), None)
 
         async def wait() -> dict[str, Any]:
             async with self._arrived:
@@ -172,13 +221,36 @@ class Socket:
 
         return await asyncio.wait_for(wait(), timeout)
 
-    async def reply_to(self, client_id: str, timeout: float = WAIT) -> dict[str, Any]:
+    async def wait_count(self, predicate: Any, count: int, timeout: float = WAIT) -> None:
+        """Until at least `count` received messages match `predicate`."""
+
+        async def wait() -> None:
+            async with self._arrived:
+                while sum(1 for m in self.received if predicate(m)) < count:
+                    if self.closed.is_set():
+                        raise ConnectionError("socket closed while waiting")
+                    await self._arrived.wait()
+
+        await asyncio.wait_for(wait(), timeout)
+
+    async def wait_closed(self, timeout: float = WAIT) -> tuple[int | None, str]:
+        """Until the server has closed the socket: its close code and reason."""
+        await asyncio.wait_for(self.closed.wait(), timeout)
+        return self.conn.close_code, self.conn.close_reason or ""
+
+    async def reply_to(
+        self, client_id: str, timeout: float = WAIT, since: int = 0
+    ) -> dict[str, Any]:
         return await self.wait_for(
-            lambda m: m.get("id") == client_id and m["type"] in ("ack", "error"), timeout
+            lambda m: m.get("id") == client_id and m["type"] in ("ack", "error"), timeout, since
         )
 
     async def send(self, message: dict[str, Any]) -> None:
         await self.conn.send(json.dumps(message))
+
+    async def send_raw(self, frame: str | bytes) -> None:
+        """Exactly this frame: text as it is, bytes as a binary frame."""
+        await self.conn.send(frame)
 
     async def close(self) -> None:
         await self.conn.close()
@@ -213,21 +285,34 @@ class Phone:
         self.socket = await Socket.open(self.url)
         return await self.socket.wait_for(lambda m: m["type"] == "welcome")
 
-    async def vote(self, activity: int, option: Any, client_id: str | None = None,
-                   **extra: Any) -> dict[str, Any]:
+    async def welcome(self) -> dict[str, Any]:
+        """The welcome of a second, short connection with the same token (as after a
+        reconnect), leaving `socket` open."""
+        extra = await Socket.open(self.url)
+        try:
+            return await extra.wait_for(lambda m: m["type"] == "welcome")
+        finally:
+            await extra.close()
+
+    async def vote(
+        self, activity: int, option: Any, client_id: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
         client_id = client_id or new_id()
         assert self.socket is not None
+        since = len(self.socket.received)  # the reply to this send, not to an earlier one
         await self.socket.send(
             {"type": "vote", "id": client_id, "activity": activity, "option": option, **extra}
         )
-        return await self.socket.reply_to(client_id)
+        return await self.socket.reply_to(client_id, since=since)
 
     async def post(self, activity: int, text: Any, client_id: str | None = None) -> dict[str, Any]:
         client_id = client_id or new_id()
         assert self.socket is not None
-        await self.socket.send({"type": "post", "id": client_id, "activity": activity,
-                                "text": text})
-        return await self.socket.reply_to(client_id)
+        since = len(self.socket.received)
+        await self.socket.send(
+            {"type": "post", "id": client_id, "activity": activity, "text": text}
+        )
+        return await self.socket.reply_to(client_id, since=since)
 
     async def close(self) -> None:
         if self.socket:

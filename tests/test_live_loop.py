@@ -14,12 +14,17 @@ from tests.live import Phone, Server, Socket, add_activity, new_session, results
 async def test_thirty_phones_at_five_tables(server: Server, facilitator: httpx.AsyncClient):
     created = await new_session(facilitator, tables=5)
     code = created["code"]
-    screen_ws = created["screen_url"].replace("http://", "ws://").replace(
-        f"/screen/{code}", f"/ws/{code}/screen"
+    screen_ws = (
+        created["screen_url"]
+        .replace("http://", "ws://")
+        .replace(f"/screen/{code}", f"/ws/{code}/screen")
     )
     screen = await Socket.open(screen_ws)
     dilemma = await add_activity(
-        facilitator, code, kind="dilemma", prompt="Fredrik vil love noe i avisen.",
+        facilitator,
+        code,
+        kind="dilemma",
+        prompt="Fredrik vil love noe i avisen.",
         options=["Vente", "Svare nå", "Spørre kommunedirektøren"],
     )
     reflection = await add_activity(facilitator, code, kind="reflection", prompt="Hva lærte du?")
@@ -67,16 +72,22 @@ async def test_thirty_phones_at_five_tables(server: Server, facilitator: httpx.A
     # Reflections: every phone posts, two of them twice.
     await set_state(facilitator, code, reflection, "open")
     texts = [f"Innlegg fra deltaker {p.participant_id}: «tillit» æøå" for p in phones]
-    acks = await asyncio.gather(*(p.post(reflection, t) for p, t in zip(phones, texts)))
+    acks = await asyncio.gather(
+        *(p.post(reflection, t) for p, t in zip(phones, texts, strict=True))
+    )
     assert {a["type"] for a in acks} == {"ack"}
     for phone in phones[:2]:
-        assert (await phone.post(reflection, "Ett til")) ["type"] == "ack"
+        assert (await phone.post(reflection, "Ett til"))["type"] == "ack"
     await set_state(facilitator, code, reflection, "revealed")
     got = (await results(facilitator, code))[reflection]
     assert sorted(p["text"] for p in got["posts"]) == sorted([*texts, "Ett til", "Ett til"])
     state = await screen.wait_for(
-        lambda m: m["type"] == "state" and m["activity"] and m["activity"]["id"] == reflection
-        and m["activity"]["state"] == "revealed"
+        lambda m: (
+            m["type"] == "state"
+            and m["activity"]
+            and m["activity"]["id"] == reflection
+            and m["activity"]["state"] == "revealed"
+        )
     )
     assert sorted(p["text"] for p in state["activity"]["posts"]) == sorted(
         [*texts, "Ett til", "Ett til"]

@@ -20,7 +20,9 @@ from workshop.settings import Settings
 def _bind(host: str, port: int) -> socket.socket:
     """Bind before serving, so the printed address is live (and port 0 picks a free one)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say so; without it
+    # Nagle and delayed ACKs hold every keep-alive answer and back-to-back frame ~40 ms.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(2048)

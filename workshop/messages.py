@@ -57,6 +57,14 @@ def _client_id(value: object) -> str:
         raise FrameError(N_("The answer's id is not a UUID.")) from None
 
 
+def _usable_id(value: object) -> str | None:
+    """The id to name in an error, when the frame has a valid one."""
+    try:
+        return _client_id(value)
+    except FrameError:
+        return None
+
+
 def parse(text: str) -> Inbound:
     """A frame as a typed message, or FrameError saying what is wrong with it."""
     if len(text) > MAX_FRAME:
@@ -71,7 +79,9 @@ def parse(text: str) -> Inbound:
     if kind == "ping":
         return PingMessage()
     if kind not in INBOUND_TYPES:
-        raise FrameError(N_("Unknown message type %(type)s."), type=str(kind)[:40])
+        raise FrameError(
+            N_("Unknown message type %(type)s."), id=_usable_id(data.get("id")), type=str(kind)[:40]
+        )
     client_id = _client_id(data.get("id"))
     activity = data.get("activity")
     if isinstance(activity, bool) or not isinstance(activity, int):

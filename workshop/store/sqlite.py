@@ -1,4 +1,4 @@
-"""The SQLite store: WAL, one writer connection with group commit, one reader connection.
+"""The SQLite store: WAL, one writer connection with group commit, two reader connections.
 
 Writes are queued; the writer takes everything waiting, runs it in one `BEGIN IMMEDIATE`
 transaction and commits once, so a burst of votes costs one fsync instead of one each. A
@@ -96,6 +96,10 @@ class SQLiteStore:
         self.path = path
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
+        # room() reads in a transaction on a connection of its own: a read on a connection
+        # that is inside another coroutine's transaction sees that transaction's older
+        # snapshot, and misses writes that have already been acknowledged.
+        self._snapshots: aiosqlite.Connection | None = None
         self._read_lock = asyncio.Lock()
         self._queue: asyncio.Queue[tuple[Op, asyncio.Future[Any]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
@@ -116,6 +120,7 @@ class SQLiteStore:
         self._writer = await self._connect()
         await migrate(self._writer)
         self._reader = await self._connect()
+        self._snapshots = await self._connect()
         self._task = asyncio.create_task(self._write_loop(), name="sqlite-writer")
 
     async def close(self) -> None:
@@ -123,10 +128,10 @@ class SQLiteStore:
             await self._queue.join()
             self._task.cancel()
             self._task = None
-        for db in (self._reader, self._writer):
+        for db in (self._snapshots, self._reader, self._writer):
             if db is not None:
                 await db.close()
-        self._reader = self._writer = None
+        self._snapshots = self._reader = self._writer = None
 
     # --- the writer -------------------------------------------------------------------
 
@@ -182,12 +187,17 @@ class SQLiteStore:
 
     # --- reading ------------------------------------------------------------------------
 
-    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        assert self._reader is not None
-        return list(await self._reader.execute_fetchall(sql, params))
+    async def _all(
+        self, sql: str, params: Sequence[Any] = (), db: aiosqlite.Connection | None = None
+    ) -> list[sqlite3.Row]:
+        db = db or self._reader
+        assert db is not None
+        return list(await db.execute_fetchall(sql, params))
 
-    async def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        rows = await self._all(sql, params)
+    async def _one(
+        self, sql: str, params: Sequence[Any] = (), db: aiosqlite.Connection | None = None
+    ) -> sqlite3.Row | None:
+        rows = await self._all(sql, params, db)
         return rows[0] if rows else None
 
     # --- settings -----------------------------------------------------------------------
@@ -323,10 +333,11 @@ class SQLiteStore:
 
         return await self._write(op)
 
-    async def tables(self, session_id: int) -> list[Table]:
+    async def tables(self, session_id: int, db: aiosqlite.Connection | None = None) -> list[Table]:
         rows = await self._all(
             "SELECT number, name, capacity FROM tables WHERE session_id = ? ORDER BY number",
             (session_id,),
+            db,
         )
         return [Table(r["number"], r["name"], r["capacity"]) for r in rows]
 
@@ -545,26 +556,30 @@ class SQLiteStore:
 
     async def room(self, session_id: int, scope: Scope) -> Room:
         """One read transaction, so every number in a snapshot is from the same moment."""
-        assert self._reader is not None
+        db = self._snapshots
+        assert db is not None
         async with self._read_lock:
-            await self._reader.execute("BEGIN")
+            await db.execute("BEGIN")
             try:
-                return await self._read_room(session_id, scope)
+                return await self._read_room(session_id, scope, db)
             finally:
-                await self._reader.execute("COMMIT")
+                await db.execute("COMMIT")
 
-    async def _read_room(self, session_id: int, scope: Scope) -> Room:
-        session_row = await self._one("SELECT * FROM sessions WHERE id = ?", (session_id,))
+    async def _read_room(self, session_id: int, scope: Scope, db: aiosqlite.Connection) -> Room:
+        session_row = await self._one("SELECT * FROM sessions WHERE id = ?", (session_id,), db)
         assert session_row is not None
         session = _session(session_row)
         activities = [
             _activity(r)
             for r in await self._all(
-                "SELECT * FROM activities WHERE session_id = ? ORDER BY position", (session_id,)
+                "SELECT * FROM activities WHERE session_id = ? ORDER BY position", (session_id,), db
             )
         ]
         room = Room(
-            session, await self.tables(session_id), await self._seated(session_id), activities
+            session,
+            await self.tables(session_id, db),
+            await self._seated(session_id, db),
+            activities,
         )
         if scope == "all":
             ids = [a.id for a in activities]
@@ -580,12 +595,14 @@ class SQLiteStore:
             f" JOIN votes v ON v.id = b.vote_id WHERE b.activity_id IN ({marks})"
             " GROUP BY b.activity_id, v.table_number, v.option",
             ids,
+            db,
         ):
             room.votes.setdefault(row[0], []).append((row[1], row[2], row[3]))
         for row in await self._all(
             f"SELECT * FROM posts WHERE activity_id IN ({marks})"
             " ORDER BY created_at DESC, rowid DESC",
             ids,
+            db,
         ):
             room.posts.setdefault(row["activity_id"], []).append(_post(row))
         for row in await self._all(
@@ -593,6 +610,7 @@ class SQLiteStore:
             f" JOIN votes v ON v.id = b.vote_id WHERE b.activity_id IN ({marks})"
             " AND v.why != '' ORDER BY v.created_at DESC",
             ids,
+            db,
         ):
             room.whys.setdefault(row[0], []).append(Why(row[1], row[2], row[3]))
         return room
