@@ -15,7 +15,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     db = tmp_path_factory.mktemp("server") / "workshop.db"
     add_facilitator(db, "anna")
     add_facilitator(db, "bjorn")
-    running = Server(db).start()
+    # Many tests try wrong codes on purpose; the throttle has a test of its own.
+    running = Server(db, env={"WORKSHOP_FAILED_GUESSES": "100000"}).start()
     yield running
     running.stop()
 

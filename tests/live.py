@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import queue
 import subprocess
 import sys
@@ -24,9 +25,10 @@ WAIT = 10.0
 class Server:
     """`python -m workshop serve` on a free port (or a given one) and a SQLite file."""
 
-    def __init__(self, db: Path, port: int = 0) -> None:
+    def __init__(self, db: Path, port: int = 0, env: dict[str, str] | None = None) -> None:
         self.db = db
         self.port = port
+        self.env = env or {}
         self.url = ""
         self.setup_url: str | None = None
         self.process: subprocess.Popen[str] | None = None
@@ -47,6 +49,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            env={**os.environ, **self.env},
         )
         threading.Thread(target=self._read, args=(self.process,), daemon=True).start()
         self.setup_url = None

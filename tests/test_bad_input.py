@@ -692,3 +692,24 @@ async def test_join_without_a_table_takes_the_emptiest(server: Server, anna: htt
     code = (await new_session(anna, tables=3))["code"]
     rush = await asyncio.gather(*(Phone.join(server, code) for _ in range(12)))
     assert Counter(p.table for p in rush) == {1: 4, 2: 4, 3: 4}
+
+
+async def test_wrong_codes_are_throttled_but_joins_never(fresh_db):
+    """A set number of wrong codes a minute from one address, then 429; a room behind one
+    address still joins freely, since only failures count."""
+    server = Server(fresh_db, env={"WORKSHOP_FAILED_GUESSES": "20"}).start()
+    try:
+        anna = await login(server, "anna")
+        code = (await new_session(anna, tables=2))["code"]
+        async with httpx.AsyncClient(base_url=server.url, timeout=10) as phone:
+            for _ in range(40):
+                assert (await phone.post(f"/api/sessions/{code}/join", json={})).status_code == 201
+            for _ in range(20):
+                assert (await phone.get("/api/sessions/ZZZZZZ/tables")).status_code == 404
+            response = await phone.get("/api/sessions/ZZZZZZ/tables", headers=ENGLISH)
+            assert "minute" in expect_error(response, 429)
+            # Even the right code waits now: guessing must not be confirmed either.
+            assert (await phone.post(f"/api/sessions/{code}/join", json={})).status_code == 429
+        await anna.aclose()
+    finally:
+        server.stop()

@@ -27,8 +27,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 
 
 @pytest.fixture
@@ -100,8 +104,9 @@ async def test_facilitator_phones_and_screen(server: Server, browser: Browser) -
         phone = await context.new_page()
         await phone.goto(join_url)
         await phone.get_by_role("button", name="Table 1").first.click() if n == 0 else (
-            await phone.get_by_role("button", name=re.compile("choose a table for me", re.I))
-            .click()
+            await phone.get_by_role(
+                "button", name=re.compile("choose a table for me", re.I)
+            ).click()
         )
         await expect(phone.locator("body")).to_have_attribute("data-connection", "open")
         phones.append(phone)

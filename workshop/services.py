@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from workshop import auth, snapshots
@@ -61,14 +60,6 @@ def screen_url(session: Session) -> str:
 
 def console_url(session: Session) -> str:
     return f"{session.base_url}/console/{session.code}"
-
-
-def _as_open(activity: Activity) -> Activity:
-    """The activity to check a submission against. Whether it is open is the store's call,
-    made in the same step as the write and after it has looked up the client id: so a resend
-    of an answer stored while the activity was open is acked (and changes nothing) even after
-    the facilitator has closed it, and anything new is refused as closed."""
-    return replace(activity, state=ActivityState.OPEN)
 
 
 class Workshop:
@@ -285,14 +276,14 @@ class Workshop:
 
     async def vote(self, session: Session, participant: Participant, msg: VoteMessage) -> None:
         activity = await self._activity(session, msg.activity)
-        option, why = check_vote(_as_open(activity), msg.option, msg.why)
+        option, why = check_vote(activity, msg.option, msg.why)
         vote = Vote(msg.id, activity.id, participant.id, participant.table, option, why)
         if await self._record(self.store.record_vote(vote)):
             await self._publish(session, SCREEN, CONSOLE)
 
     async def post(self, session: Session, participant: Participant, msg: PostMessage) -> None:
         activity = await self._activity(session, msg.activity)
-        text = check_post(_as_open(activity), msg.text)
+        text = check_post(activity, msg.text)
         post = Post(msg.id, activity.id, participant.id, participant.table, text)
         if await self._record(self.store.record_post(post)):
             await self._publish(session, SCREEN, CONSOLE)

@@ -108,19 +108,27 @@ class SQLiteStore:
 
     async def _connect(self) -> aiosqlite.Connection:
         db = await aiosqlite.connect(self.path, isolation_level=None, check_same_thread=False)
-        db.row_factory = sqlite3.Row
-        await db.execute("PRAGMA journal_mode = WAL")
-        # FULL: an acknowledged vote survives a power cut too, not only a killed process.
-        await db.execute("PRAGMA synchronous = FULL")
-        await db.execute("PRAGMA foreign_keys = ON")
-        await db.execute("PRAGMA busy_timeout = 5000")
+        try:
+            db.row_factory = sqlite3.Row
+            await db.execute("PRAGMA journal_mode = WAL")
+            # FULL: an acknowledged vote survives a power cut too, not only a killed process.
+            await db.execute("PRAGMA synchronous = FULL")
+            await db.execute("PRAGMA foreign_keys = ON")
+            await db.execute("PRAGMA busy_timeout = 5000")
+        except BaseException:
+            await db.close()  # its thread would keep the process alive
+            raise
         return db
 
     async def open(self) -> None:
-        self._writer = await self._connect()
-        await migrate(self._writer)
-        self._reader = await self._connect()
-        self._snapshots = await self._connect()
+        try:
+            self._writer = await self._connect()
+            await migrate(self._writer)
+            self._reader = await self._connect()
+            self._snapshots = await self._connect()
+        except BaseException:
+            await self.close()
+            raise
         self._task = asyncio.create_task(self._write_loop(), name="sqlite-writer")
 
     async def close(self) -> None:

@@ -146,5 +146,5 @@ def create_app(settings: Settings, store: Store, secret: str) -> Starlette:
     app.state.settings = settings
     app.state.workshop = service
     app.state.templates = make_templates(settings.templates_dir, settings.static_dir)
-    app.state.guesses = FailedGuesses()
+    app.state.guesses = FailedGuesses(limit=settings.failed_guesses_per_minute)
     return app

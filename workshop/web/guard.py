@@ -21,7 +21,7 @@ class FailedGuesses:
     """Counts wrong join codes per client address; never throttles successful joins, since
     a whole room usually shares one address."""
 
-    def __init__(self, limit: int = 20, window: float = 60.0, max_clients: int = 10_000) -> None:
+    def __init__(self, limit: int = 60, window: float = 60.0, max_clients: int = 10_000) -> None:
         self.limit = limit
         self.window = window
         self.max_clients = max_clients

@@ -25,13 +25,15 @@ def page_language(request: Request, session: Session | None = None) -> str:
     return negotiate(request.headers.get("accept-language"), DEFAULT_LANGUAGE)
 
 
-def render(request: Request, name: str, lang: str, status: int = 200, **context: Any) -> Response:
+def render(
+    request: Request, name: str, lang: str, status_code: int = 200, **context: Any
+) -> Response:
     templates = request.app.state.templates
     return templates.TemplateResponse(
         request,
         name,
         {"lang": lang, **context},
-        status_code=status,
+        status_code=status_code,
         headers={"Cache-Control": "no-store"},
     )
 

@@ -1,0 +1,181 @@
+"""The Store contract against SQLite, plus what only SQLite has: migrations, group commit."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.store_contract import StoreContract, new_id, poll
+from workshop.domain import Conflict, Vote
+from workshop.store import open_store
+from workshop.store.base import IdTaken, Store
+from workshop.store.migrate import available
+from workshop.store.sqlite import SQLiteStore
+
+
+class TestSQLiteStore(StoreContract):
+    def create_store(self, place: Path) -> Store:
+        return SQLiteStore(str(place / "store.db"))
+
+
+def migrations(path: Path) -> list[tuple[int, float]]:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT version, applied_at FROM schema_migrations").fetchall()
+
+
+async def test_the_url_picks_the_backend(tmp_path: Path):
+    store = open_store(f"sqlite:///{tmp_path}/by-url.db")
+    assert isinstance(store, SQLiteStore)
+    await store.open()
+    await store.close()
+    assert (tmp_path / "by-url.db").exists()
+    with pytest.raises(ValueError):
+        open_store("mysql://localhost/workshop")
+
+
+async def test_migrations_are_applied_once(tmp_path: Path):
+    path = tmp_path / "migrated.db"
+    store = SQLiteStore(str(path))
+    await store.open()
+    await store.add_facilitator("anna", "$argon2id$a")
+    await store.close()
+    first = migrations(path)
+    assert [version for version, _ in first] == [1]
+    assert [number for number, _ in available()] == [1]
+
+    again = SQLiteStore(str(path))
+    await again.open()
+    try:
+        assert migrations(path) == first  # not applied a second time
+        assert await again.count_facilitators() == 1
+    finally:
+        await again.close()
+
+
+async def test_the_database_is_in_wal_mode(tmp_path: Path):
+    store = SQLiteStore(str(tmp_path / "wal.db"))
+    await store.open()
+    await store.close()
+    with sqlite3.connect(tmp_path / "wal.db") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+@pytest.mark.parametrize("content", [b"not a database " * 100, b""])
+async def test_a_store_that_cannot_open_leaves_no_thread_behind(tmp_path: Path, content: bytes):
+    """Else `workshop serve` on a bad file prints the error and then hangs forever."""
+    path = tmp_path / "bad.db"
+    path.write_bytes(content)
+    if not content:  # a database whose schema is in the way of the first migration
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE settings (other TEXT)")
+    before = set(threading.enumerate())
+    store = SQLiteStore(str(path))
+    with pytest.raises(sqlite3.DatabaseError):
+        await store.open()
+    left = [t for t in set(threading.enumerate()) - before if t.is_alive() and not t.daemon]
+    for thread in left:
+        thread.join(timeout=5)  # a closed connection's thread ends by itself
+    assert not [t for t in left if t.is_alive()]
+
+
+class Batches:
+    """Records the size of every batch the writer commits."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self.sizes: list[int] = []
+        commit = store._commit
+
+        async def counted(batch: list[Any]) -> None:
+            self.sizes.append(len(batch))
+            await commit(batch)
+
+        store._commit = counted  # type: ignore[method-assign]
+
+
+class TestGroupCommit:
+    @pytest.fixture
+    async def store(self, tmp_path: Path):
+        store = SQLiteStore(str(tmp_path / "group.db"))
+        await store.open()
+        yield store
+        await store.close()
+
+    async def setup_room(self, store: SQLiteStore, people: int):
+        contract = StoreContract()
+        session = await contract.session(store, tables=10)
+        activity = await contract.open_activity(store, session)
+        seated = await asyncio.gather(*(contract.seat(store, session) for _ in range(people)))
+        return session, activity, seated
+
+    async def hold_the_writer(self, store: SQLiteStore) -> tuple[asyncio.Event, asyncio.Task]:
+        """Keep the writer busy until the event is set, so what is queued meanwhile is
+        committed as one batch."""
+        entered, release = asyncio.Event(), asyncio.Event()
+
+        async def gate(db: Any) -> None:
+            entered.set()
+            await release.wait()
+
+        task = asyncio.create_task(store._write(gate))
+        await asyncio.wait_for(entered.wait(), 10)
+        return release, task
+
+    async def test_concurrent_votes_share_commits(self, store: SQLiteStore):
+        session, activity, people = await self.setup_room(store, 500)
+        batches = Batches(store)
+        votes = [Vote(new_id(), activity, p.id, p.table, 0) for p in people]
+        assert await asyncio.gather(*(store.record_vote(v) for v in votes)) == [True] * 500
+        assert sum(batches.sizes) == 500
+        assert len(batches.sizes) < 50, batches.sizes
+        room = await store.room(session.id, "current")
+        assert sum(count for _, _, count in room.votes[activity]) == 500
+
+    async def test_a_failing_write_does_not_fail_its_batch(self, store: SQLiteStore):
+        session, activity, people = await self.setup_room(store, 11)
+        closed = await store.add_activity(session.id, poll())
+        good = [Vote(new_id(), activity, p.id, p.table, 1) for p in people[:10]]
+        await store.record_vote(good[0])
+        batches = Batches(store)
+        release, gate = await self.hold_the_writer(store)
+        writes = [
+            *(store.record_vote(v) for v in good[1:5]),
+            # an unexpected failure: no such participant (a foreign key)
+            store.record_vote(Vote(new_id(), activity, 999_999, 1, 0)),
+            store.record_vote(Vote(good[0].id, activity, people[10].id, 1, 0)),  # id taken
+            store.record_vote(Vote(new_id(), closed.id, people[10].id, 1, 0)),  # not open
+            store.record_vote(good[0]),  # a repeat
+            *(store.record_vote(v) for v in good[5:]),
+        ]
+        pending = [asyncio.ensure_future(w) for w in writes]
+        release.set()
+        await gate
+        outcomes = await asyncio.gather(*pending, return_exceptions=True)
+        # the gate's own batch, then all the writes in one; after the unexpected failure each
+        # is retried alone
+        assert batches.sizes[:2] == [1, len(writes)], batches.sizes
+        assert outcomes[:4] == [True] * 4 and outcomes[8:] == [True] * 5
+        assert isinstance(outcomes[4], sqlite3.IntegrityError)
+        assert isinstance(outcomes[5], IdTaken)
+        assert isinstance(outcomes[6], Conflict)
+        assert outcomes[7] is False
+        room = await store.room(session.id, "current")
+        assert sum(count for _, _, count in room.votes[activity]) == 10
+
+    async def test_close_waits_for_queued_writes(self, tmp_path: Path):
+        path = tmp_path / "closing.db"
+        store = SQLiteStore(str(path))
+        await store.open()
+        writes = [asyncio.create_task(store.set_setting(f"key{n}", "v")) for n in range(100)]
+        release, gate = await self.hold_the_writer(store)  # queued after the 100 writes
+        closing = asyncio.create_task(store.close())
+        release.set()
+        await asyncio.wait_for(closing, 10)
+        await gate
+        assert all(w.done() and w.exception() is None for w in writes)
+        with sqlite3.connect(path) as db:
+            assert db.execute("SELECT COUNT(*) FROM settings").fetchone() == (100,)
