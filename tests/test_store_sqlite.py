@@ -88,13 +88,15 @@ class Batches:
 
     def __init__(self, store: SQLiteStore) -> None:
         self.sizes: list[int] = []
-        commit = store._commit
+        group = store._group
+        assert group is not None
+        commit = group._commit
 
         async def counted(batch: list[Any]) -> None:
             self.sizes.append(len(batch))
             await commit(batch)
 
-        store._commit = counted  # type: ignore[method-assign]
+        group._commit = counted  # type: ignore[method-assign]
 
 
 class TestGroupCommit:

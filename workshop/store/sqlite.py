@@ -1,9 +1,5 @@
-"""The SQLite store: WAL, one writer connection with group commit, two reader connections.
-
-Writes are queued; the writer takes everything waiting, runs it in one `BEGIN IMMEDIATE`
-transaction and commits once, so a burst of votes costs one fsync instead of one each. A
-caller's future resolves only after its transaction has committed: acknowledge after that.
-"""
+"""The SQLite store: WAL, one writer connection with group commit (`group.py`), and two
+reader connections: one for single reads, one for the consistent snapshots of `room()`."""
 
 from __future__ import annotations
 
@@ -33,11 +29,10 @@ from workshop.domain import (
     Why,
 )
 from workshop.store.base import UNCHANGED, Answers, IdTaken, Room, Scope, Unchanged
+from workshop.store.group import GroupCommit
 from workshop.store.migrate import migrate
 
 T = TypeVar("T")
-Op = Callable[[aiosqlite.Connection], Awaitable[Any]]
-MAX_BATCH = 512
 EXPECTED = (DomainError, IdTaken)
 
 
@@ -101,8 +96,7 @@ class SQLiteStore:
         # snapshot, and misses writes that have already been acknowledged.
         self._snapshots: aiosqlite.Connection | None = None
         self._read_lock = asyncio.Lock()
-        self._queue: asyncio.Queue[tuple[Op, asyncio.Future[Any]]] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self._group: GroupCommit | None = None
 
     # --- life cycle -------------------------------------------------------------------
 
@@ -129,69 +123,20 @@ class SQLiteStore:
         except BaseException:
             await self.close()
             raise
-        self._task = asyncio.create_task(self._write_loop(), name="sqlite-writer")
+        self._group = GroupCommit(self._writer, EXPECTED)
 
     async def close(self) -> None:
-        if self._task:
-            await self._queue.join()
-            self._task.cancel()
-            self._task = None
+        if self._group:
+            await self._group.close()
+            self._group = None
         for db in (self._snapshots, self._reader, self._writer):
             if db is not None:
                 await db.close()
         self._snapshots = self._reader = self._writer = None
 
-    # --- the writer -------------------------------------------------------------------
-
     async def _write(self, op: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((op, future))
-        return await future
-
-    async def _write_loop(self) -> None:
-        while True:
-            batch = [await self._queue.get()]
-            while len(batch) < MAX_BATCH and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            try:
-                await self._commit(batch)
-            finally:
-                for _ in batch:
-                    self._queue.task_done()
-
-    async def _commit(self, batch: list[tuple[Op, asyncio.Future[Any]]]) -> None:
-        """Run a batch in one transaction; on an unexpected failure, retry each alone.
-
-        Ops raise an expected error (a rule, a taken id) before they write anything, so
-        such an error fails that op alone and the rest of the batch still commits.
-        """
-        db = self._writer
-        assert db is not None
-        outcomes: list[tuple[asyncio.Future[Any], bool, Any]] = []
-        try:
-            await db.execute("BEGIN IMMEDIATE")
-            for op, future in batch:
-                try:
-                    outcomes.append((future, True, await op(db)))
-                except EXPECTED as error:
-                    outcomes.append((future, False, error))
-            await db.execute("COMMIT")
-        except Exception as error:
-            if db.in_transaction:
-                await db.execute("ROLLBACK")
-            if len(batch) > 1:
-                for item in batch:
-                    await self._commit([item])
-            elif not batch[0][1].done():
-                batch[0][1].set_exception(error)
-            return
-        for future, ok, value in outcomes:
-            if future.done():
-                continue
-            if ok:
-                future.set_result(value)
-            else:
-                future.set_exception(value)
+        assert self._group is not None
+        return await self._group.run(op)
 
     # --- reading ------------------------------------------------------------------------
 
