@@ -162,7 +162,9 @@ function onMessage(message) {
       onWelcome(message);
       break;
     case "activity":
-      if (welcome) {
+      // The welcome comes first on every connection; an older snapshot after it is stale.
+      if (welcome && !(message.version < welcome.version)) {
+        welcome.version = message.version;
         const before = welcome.activity && welcome.activity.id;
         welcome.activity = message.activity;
         if (!message.activity || message.activity.id !== before) feedback.error = ""; // old news

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -48,13 +50,21 @@ async def _serve(
     service: Workshop,
     session: Session,
     channel: str,
-    outbox: Outbox,
+    first: Callable[[], Awaitable[dict[str, Any]]],
     participant: Participant | None = None,
 ) -> None:
+    """Subscribe, then send `first` (the full state), then answer frames until the end.
+
+    Subscribing before reading the first state means no change can fall between the two;
+    a snapshot older than the first one may still follow, and clients drop it by version.
+    """
+    await ws.accept()
+    outbox = Outbox()
     hub = service.hubs.get(session.id)
     hub.subscribe(channel, outbox)
     sender = asyncio.create_task(_pump(ws, outbox))
     try:
+        outbox.send(messages.dumps(await first()))
         while True:
             frame = await ws.receive()
             if frame["type"] == "websocket.disconnect":
@@ -109,10 +119,9 @@ async def participant_socket(ws: WebSocket) -> None:
     if participant is None:
         await _refuse(ws, session.language, N_("This seat is no longer valid. Join again."))
         return
-    await ws.accept()
-    outbox = Outbox()
-    outbox.send(messages.dumps(await service.welcome(session, participant)))
-    await _serve(ws, service, session, PHONES, outbox, participant)
+    await _serve(
+        ws, service, session, PHONES, lambda: service.welcome(session, participant), participant
+    )
 
 
 async def screen_socket(ws: WebSocket) -> None:
@@ -129,10 +138,7 @@ async def screen_socket(ws: WebSocket) -> None:
             N_("This screen link is no longer valid. Open the new link from the console."),
         )
         return
-    await ws.accept()
-    outbox = Outbox()
-    outbox.replace(SCREEN, messages.dumps(await service.screen_state(session.id)))
-    await _serve(ws, service, session, SCREEN, outbox)
+    await _serve(ws, service, session, SCREEN, lambda: service.screen_state(session.id))
 
 
 async def console_socket(ws: WebSocket) -> None:
@@ -145,10 +151,7 @@ async def console_socket(ws: WebSocket) -> None:
     if session is None:
         await _refuse(ws, "nb", N_("Log in as the facilitator of this session."))
         return
-    await ws.accept()
-    outbox = Outbox()
-    outbox.replace(CONSOLE, messages.dumps(await service.console_state(session.id)))
-    await _serve(ws, service, session, CONSOLE, outbox)
+    await _serve(ws, service, session, CONSOLE, lambda: service.console_state(session.id))
 
 
 routes = [
