@@ -92,9 +92,9 @@ class Batches:
         assert group is not None
         commit = group._commit
 
-        async def counted(batch: list[Any]) -> None:
-            self.sizes.append(len(batch))
-            await commit(batch)
+        def counted(ops: list[Any]) -> list[Any]:
+            self.sizes.append(len(ops))
+            return commit(ops)
 
         group._commit = counted  # type: ignore[method-assign]
 
@@ -114,17 +114,19 @@ class TestGroupCommit:
         seated = await asyncio.gather(*(contract.seat(store, session) for _ in range(people)))
         return session, activity, seated
 
-    async def hold_the_writer(self, store: SQLiteStore) -> tuple[asyncio.Event, asyncio.Task]:
-        """Keep the writer busy until the event is set, so what is queued meanwhile is
-        committed as one batch."""
-        entered, release = asyncio.Event(), asyncio.Event()
+    async def hold_the_writer(
+        self, store: SQLiteStore
+    ) -> tuple[threading.Event, asyncio.Task]:
+        """Keep the writer's thread busy until the event is set, so what is queued meanwhile
+        is committed as one batch."""
+        entered, release = threading.Event(), threading.Event()
 
-        async def gate(db: Any) -> None:
+        def gate(db: Any) -> None:
             entered.set()
-            await release.wait()
+            release.wait(10)
 
         task = asyncio.create_task(store._write(gate))
-        await asyncio.wait_for(entered.wait(), 10)
+        assert await asyncio.to_thread(entered.wait, 10)
         return release, task
 
     async def test_concurrent_votes_share_commits(self, store: SQLiteStore):

@@ -57,8 +57,11 @@ async def _serve(args: argparse.Namespace) -> None:
         app,
         log_level="warning",
         ws_max_size=64 * 1024,
-        ws_ping_interval=20,
-        ws_ping_timeout=20,
+        # Frames are small JSON, and a fan-out sends the same text to every phone:
+        # compressing it once per connection costs more CPU than it saves on a LAN.
+        ws_per_message_deflate=False,
+        ws_ping_interval=30,
+        ws_ping_timeout=30,
         proxy_headers=True,
         lifespan="on",
     )

@@ -47,6 +47,7 @@ from workshop.store.base import IdTaken
 
 SETUP_TOKEN = "setup_token"
 SCREEN_VIEWS = ("options", "tables")
+ASKS_KEPT = 10_000  # activity definitions kept in memory for checking answers
 
 
 def join_url(session: Session, table: int | None = None) -> str:
@@ -67,6 +68,7 @@ class Workshop:
         self.store = store
         self.broadcast = broadcast
         self.hubs = hubs
+        self._asks: dict[tuple[int, object], Activity] = {}
 
     # --- facilitators -------------------------------------------------------------------
 
@@ -197,6 +199,18 @@ class Workshop:
             raise NotFound(N_("This session has no such activity."))
         return found
 
+    async def _answerable(self, session: Session, activity_id: object) -> Activity:
+        """The activity an answer is for, without a read per answer: what an activity asks
+        never changes once made, and whether it is open is the store's call at the write."""
+        key = (session.id, activity_id)
+        found = self._asks.get(key)
+        if found is None:
+            found = await self._activity(session, activity_id)
+            if len(self._asks) >= ASKS_KEPT:
+                self._asks.pop(next(iter(self._asks)))
+            self._asks[key] = found
+        return found
+
     async def set_post_hidden(self, session: Session, post_id: str, hidden: object) -> None:
         if not isinstance(hidden, bool):
             raise Invalid(N_("hidden must be true or false."))
@@ -275,14 +289,14 @@ class Workshop:
         }
 
     async def vote(self, session: Session, participant: Participant, msg: VoteMessage) -> None:
-        activity = await self._activity(session, msg.activity)
+        activity = await self._answerable(session, msg.activity)
         option, why = check_vote(activity, msg.option, msg.why)
         vote = Vote(msg.id, activity.id, participant.id, participant.table, option, why)
         if await self._record(self.store.record_vote(vote)):
             await self._publish(session, SCREEN, CONSOLE)
 
     async def post(self, session: Session, participant: Participant, msg: PostMessage) -> None:
-        activity = await self._activity(session, msg.activity)
+        activity = await self._answerable(session, msg.activity)
         text = check_post(activity, msg.text)
         post = Post(msg.id, activity.id, participant.id, participant.table, text)
         if await self._record(self.store.record_post(post)):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from importlib import resources
-
-import aiosqlite
 
 
 def available() -> list[tuple[int, str]]:
@@ -18,20 +17,20 @@ def available() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-async def migrate(db: aiosqlite.Connection) -> int:
+def migrate(db: sqlite3.Connection) -> int:
     """Bring the schema up to date; returns its version. Each step is one transaction."""
-    await db.execute(
+    db.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations"
         " (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)"
     )
-    rows = await db.execute_fetchall("SELECT version FROM schema_migrations")
+    rows = db.execute("SELECT version FROM schema_migrations").fetchall()
     done = {row[0] for row in rows}
     version = max(done, default=0)
     for number, sql in available():
         if number in done:
             continue
         # executescript commits whatever is open first, so the whole step sits in one script.
-        await db.executescript(
+        db.executescript(
             f"BEGIN IMMEDIATE;\n{sql}\n"
             "INSERT INTO schema_migrations (version, applied_at)"
             f" VALUES ({number}, {time.time()});\nCOMMIT;"

@@ -7,7 +7,8 @@ import asyncio
 import json
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import aiosqlite
@@ -82,14 +83,48 @@ def _marks(ids: Sequence[int]) -> str:
     return ",".join("?" * len(ids))
 
 
-async def _bump(db: aiosqlite.Connection, session_id: int) -> None:
-    await db.execute("UPDATE sessions SET version = version + 1 WHERE id = ?", (session_id,))
+def _bump(db: sqlite3.Connection, session_id: int) -> None:
+    db.execute("UPDATE sessions SET version = version + 1 WHERE id = ?", (session_id,))
+
+
+def _fetchall(db: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    return db.execute(sql, params).fetchall()
+
+
+def _count_seated(db: sqlite3.Connection, session_id: int) -> dict[int, int]:
+    rows = db.execute(SEATED, (session_id,)).fetchall()
+    return {r[0]: r[1] for r in rows}
+
+
+SEATED = (
+    "SELECT table_number, COUNT(*) FROM participants WHERE session_id = ? GROUP BY table_number"
+)
+PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    # FULL: an acknowledged vote survives a power cut too, not only a killed process.
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 5000",
+)
+
+
+def _connect_writer(path: str) -> sqlite3.Connection:
+    """The writer's connection, made and used only on the writer's thread."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        db.row_factory = sqlite3.Row
+        for pragma in PRAGMAS:
+            db.execute(pragma)
+        migrate(db)
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 class SQLiteStore:
     def __init__(self, path: str) -> None:
         self.path = path
-        self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         # room() reads in a transaction on a connection of its own: a read on a connection
         # that is inside another coroutine's transaction sees that transaction's older
@@ -104,11 +139,8 @@ class SQLiteStore:
         db = await aiosqlite.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
             db.row_factory = sqlite3.Row
-            await db.execute("PRAGMA journal_mode = WAL")
-            # FULL: an acknowledged vote survives a power cut too, not only a killed process.
-            await db.execute("PRAGMA synchronous = FULL")
-            await db.execute("PRAGMA foreign_keys = ON")
-            await db.execute("PRAGMA busy_timeout = 5000")
+            for pragma in PRAGMAS:
+                await db.execute(pragma)
         except BaseException:
             await db.close()  # its thread would keep the process alive
             raise
@@ -116,25 +148,23 @@ class SQLiteStore:
 
     async def open(self) -> None:
         try:
-            self._writer = await self._connect()
-            await migrate(self._writer)
+            self._group = await GroupCommit.start(partial(_connect_writer, self.path), EXPECTED)
             self._reader = await self._connect()
             self._snapshots = await self._connect()
         except BaseException:
             await self.close()
             raise
-        self._group = GroupCommit(self._writer, EXPECTED)
 
     async def close(self) -> None:
         if self._group:
             await self._group.close()
             self._group = None
-        for db in (self._snapshots, self._reader, self._writer):
+        for db in (self._snapshots, self._reader):
             if db is not None:
                 await db.close()
-        self._snapshots = self._reader = self._writer = None
+        self._snapshots = self._reader = None
 
-    async def _write(self, op: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+    async def _write(self, op: Callable[[sqlite3.Connection], T]) -> T:
         assert self._group is not None
         return await self._group.run(op)
 
@@ -160,11 +190,11 @@ class SQLiteStore:
         return row["value"] if row else None
 
     async def set_setting(self, key: str, value: str | None) -> None:
-        async def op(db: aiosqlite.Connection) -> None:
+        def op(db: sqlite3.Connection) -> None:
             if value is None:
-                await db.execute("DELETE FROM settings WHERE key = ?", (key,))
+                db.execute("DELETE FROM settings WHERE key = ?", (key,))
             else:
-                await db.execute(
+                db.execute(
                     "INSERT INTO settings (key, value) VALUES (?, ?)"
                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     (key, value),
@@ -175,13 +205,11 @@ class SQLiteStore:
     # --- facilitators -------------------------------------------------------------------
 
     async def add_facilitator(self, username: str, password_hash: str) -> Facilitator:
-        async def op(db: aiosqlite.Connection) -> Facilitator:
-            row = await db.execute_fetchall(
-                "SELECT 1 FROM facilitators WHERE username = ?", (username,)
-            )
+        def op(db: sqlite3.Connection) -> Facilitator:
+            row = _fetchall(db, "SELECT 1 FROM facilitators WHERE username = ?", (username,))
             if row:
                 raise Conflict(N_("The user name %(name)s is taken."), name=username)
-            cursor = await db.execute(
+            cursor = db.execute(
                 "INSERT INTO facilitators (username, password_hash, created_at) VALUES (?, ?, ?)",
                 (username, password_hash, time.time()),
             )
@@ -204,12 +232,12 @@ class SQLiteStore:
     async def claim_setup(
         self, token: str, username: str, password_hash: str
     ) -> Facilitator | None:
-        async def op(db: aiosqlite.Connection) -> Facilitator | None:
-            rows = await db.execute_fetchall("SELECT value FROM settings WHERE key = 'setup_token'")
+        def op(db: sqlite3.Connection) -> Facilitator | None:
+            rows = _fetchall(db, "SELECT value FROM settings WHERE key = 'setup_token'")
             if not rows or rows[0][0] != token:
                 return None
-            await db.execute("DELETE FROM settings WHERE key = 'setup_token'")
-            cursor = await db.execute(
+            db.execute("DELETE FROM settings WHERE key = 'setup_token'")
+            cursor = db.execute(
                 "INSERT INTO facilitators (username, password_hash, created_at) VALUES (?, ?, ?)",
                 (username, password_hash, time.time()),
             )
@@ -230,20 +258,20 @@ class SQLiteStore:
         base_url: str,
         table_names: Sequence[str],
     ) -> Session | None:
-        async def op(db: aiosqlite.Connection) -> Session | None:
-            if await db.execute_fetchall("SELECT 1 FROM sessions WHERE code = ?", (code,)):
+        def op(db: sqlite3.Connection) -> Session | None:
+            if _fetchall(db, "SELECT 1 FROM sessions WHERE code = ?", (code,)):
                 return None
-            cursor = await db.execute(
+            cursor = db.execute(
                 "INSERT INTO sessions (code, facilitator_id, title, language, screen_key,"
                 " base_url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (code, facilitator_id, title, language, screen_key, base_url, time.time()),
             )
             session_id = cursor.lastrowid or 0
-            await db.executemany(
+            db.executemany(
                 "INSERT INTO tables (session_id, number, name) VALUES (?, ?, ?)",
                 [(session_id, n, name) for n, name in enumerate(table_names, start=1)],
             )
-            rows = await db.execute_fetchall("SELECT * FROM sessions WHERE id = ?", (session_id,))
+            rows = _fetchall(db, "SELECT * FROM sessions WHERE id = ?", (session_id,))
             return _session(rows[0])
 
         return await self._write(op)
@@ -275,13 +303,13 @@ class SQLiteStore:
         if screen_key is not None:
             changes["screen_key"] = screen_key
 
-        async def op(db: aiosqlite.Connection) -> Session:
+        def op(db: sqlite3.Connection) -> Session:
             sets = "".join(f"{column} = ?, " for column in changes)
-            await db.execute(
+            db.execute(
                 f"UPDATE sessions SET {sets}version = version + 1 WHERE id = ?",
                 (*changes.values(), session_id),
             )
-            rows = await db.execute_fetchall("SELECT * FROM sessions WHERE id = ?", (session_id,))
+            rows = _fetchall(db, "SELECT * FROM sessions WHERE id = ?", (session_id,))
             return _session(rows[0])
 
         return await self._write(op)
@@ -300,13 +328,7 @@ class SQLiteStore:
     async def _seated(
         self, session_id: int, db: aiosqlite.Connection | None = None
     ) -> dict[int, int]:
-        db = db or self._reader
-        assert db is not None
-        rows = await db.execute_fetchall(
-            "SELECT table_number, COUNT(*) FROM participants WHERE session_id = ?"
-            " GROUP BY table_number",
-            (session_id,),
-        )
+        rows = await self._all(SEATED, (session_id,), db)
         return {r[0]: r[1] for r in rows}
 
     # --- participants -------------------------------------------------------------------
@@ -318,19 +340,20 @@ class SQLiteStore:
         token_hash: str,
         choose: Callable[[list[Table], Mapping[int, int]], int],
     ) -> Participant:
-        async def op(db: aiosqlite.Connection) -> Participant:
-            rows = await db.execute_fetchall(
+        def op(db: sqlite3.Connection) -> Participant:
+            rows = _fetchall(
+                db,
                 "SELECT number, name, capacity FROM tables WHERE session_id = ? ORDER BY number",
                 (session_id,),
             )
             tables = [Table(r[0], r[1], r[2]) for r in rows]
-            table = choose(tables, await self._seated(session_id, db))
-            cursor = await db.execute(
+            table = choose(tables, _count_seated(db, session_id))
+            cursor = db.execute(
                 "INSERT INTO participants (session_id, table_number, name, token_hash,"
                 " created_at) VALUES (?, ?, ?, ?, ?)",
                 (session_id, table, name, token_hash, time.time()),
             )
-            await _bump(db, session_id)
+            _bump(db, session_id)
             return Participant(cursor.lastrowid or 0, session_id, table, name)
 
         return await self._write(op)
@@ -346,13 +369,14 @@ class SQLiteStore:
     # --- activities ---------------------------------------------------------------------
 
     async def add_activity(self, session_id: int, spec: ActivitySpec) -> Activity:
-        async def op(db: aiosqlite.Connection) -> Activity:
-            rows = await db.execute_fetchall(
+        def op(db: sqlite3.Connection) -> Activity:
+            rows = _fetchall(
+                db,
                 "SELECT COALESCE(MAX(position), 0) + 1 FROM activities WHERE session_id = ?",
                 (session_id,),
             )
             position = rows[0][0]
-            cursor = await db.execute(
+            cursor = db.execute(
                 "INSERT INTO activities (session_id, position, kind, title, prompt, options,"
                 " allow_why, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -366,7 +390,7 @@ class SQLiteStore:
                     time.time(),
                 ),
             )
-            await _bump(db, session_id)
+            _bump(db, session_id)
             return Activity(
                 cursor.lastrowid or 0,
                 session_id,
@@ -398,34 +422,32 @@ class SQLiteStore:
         states: Mapping[int, ActivityState],
         current_activity_id: int | Unchanged | None = UNCHANGED,
     ) -> None:
-        async def op(db: aiosqlite.Connection) -> None:
-            await db.executemany(
+        def op(db: sqlite3.Connection) -> None:
+            db.executemany(
                 "UPDATE activities SET state = ? WHERE id = ? AND session_id = ?",
                 [(state.value, activity_id, session_id) for activity_id, state in states.items()],
             )
             if not isinstance(current_activity_id, Unchanged):
-                await db.execute(
+                db.execute(
                     "UPDATE sessions SET current_activity_id = ? WHERE id = ?",
                     (current_activity_id, session_id),
                 )
-            await _bump(db, session_id)
+            _bump(db, session_id)
 
         await self._write(op)
 
     # --- submissions ----------------------------------------------------------------------
 
     async def record_vote(self, vote: Vote) -> bool:
-        async def op(db: aiosqlite.Connection) -> bool:
-            rows = await db.execute_fetchall(
-                "SELECT participant_id FROM votes WHERE id = ?", (vote.id,)
-            )
+        def op(db: sqlite3.Connection) -> bool:
+            rows = _fetchall(db, "SELECT participant_id FROM votes WHERE id = ?", (vote.id,))
             if rows:
                 if rows[0][0] != vote.participant_id:
                     raise IdTaken(vote.id)
                 return False
             # Stored only while the activity is open: the check and the write are one step,
             # so a vote cannot slip in after the facilitator closed the activity.
-            cursor = await db.execute(
+            cursor = db.execute(
                 "INSERT INTO votes (id, activity_id, participant_id, table_number, option, why,"
                 " created_at) SELECT ?, ?, ?, ?, ?, ?, ? FROM activities"
                 " WHERE id = ? AND state = 'open'",
@@ -442,13 +464,13 @@ class SQLiteStore:
             )
             if cursor.rowcount != 1:
                 raise Conflict(N_("Voting is closed for this activity."))
-            await db.execute(
+            db.execute(
                 "INSERT INTO ballots (activity_id, participant_id, vote_id) VALUES (?, ?, ?)"
                 " ON CONFLICT (activity_id, participant_id)"
                 " DO UPDATE SET vote_id = excluded.vote_id",
                 (vote.activity_id, vote.participant_id, vote.id),
             )
-            await db.execute(
+            db.execute(
                 "UPDATE sessions SET version = version + 1 WHERE id ="
                 " (SELECT session_id FROM activities WHERE id = ?)",
                 (vote.activity_id,),
@@ -458,15 +480,13 @@ class SQLiteStore:
         return await self._write(op)
 
     async def record_post(self, post: Post) -> bool:
-        async def op(db: aiosqlite.Connection) -> bool:
-            rows = await db.execute_fetchall(
-                "SELECT participant_id FROM posts WHERE id = ?", (post.id,)
-            )
+        def op(db: sqlite3.Connection) -> bool:
+            rows = _fetchall(db, "SELECT participant_id FROM posts WHERE id = ?", (post.id,))
             if rows:
                 if rows[0][0] != post.participant_id:
                     raise IdTaken(post.id)
                 return False
-            cursor = await db.execute(
+            cursor = db.execute(
                 "INSERT INTO posts (id, activity_id, participant_id, table_number, text,"
                 " created_at) SELECT ?, ?, ?, ?, ?, ? FROM activities"
                 " WHERE id = ? AND state = 'open'",
@@ -482,7 +502,7 @@ class SQLiteStore:
             )
             if cursor.rowcount != 1:
                 raise Conflict(N_("This activity is closed for new answers."))
-            await db.execute(
+            db.execute(
                 "UPDATE sessions SET version = version + 1 WHERE id ="
                 " (SELECT session_id FROM activities WHERE id = ?)",
                 (post.activity_id,),
@@ -492,15 +512,15 @@ class SQLiteStore:
         return await self._write(op)
 
     async def set_post_hidden(self, session_id: int, post_id: str, hidden: bool) -> bool:
-        async def op(db: aiosqlite.Connection) -> bool:
-            cursor = await db.execute(
+        def op(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
                 "UPDATE posts SET hidden = ? WHERE id = ? AND activity_id IN"
                 " (SELECT id FROM activities WHERE session_id = ?)",
                 (int(hidden), post_id, session_id),
             )
             if cursor.rowcount != 1:
                 return False
-            await _bump(db, session_id)
+            _bump(db, session_id)
             return True
 
         return await self._write(op)
