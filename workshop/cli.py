@@ -60,6 +60,7 @@ async def _serve(args: argparse.Namespace) -> None:
         # Frames are small JSON, and a fan-out sends the same text to every phone:
         # compressing it once per connection costs more CPU than it saves on a LAN.
         ws_per_message_deflate=False,
+        ws=args.ws,
         ws_ping_interval=30,
         ws_ping_timeout=30,
         proxy_headers=True,
@@ -106,6 +107,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     serve.add_argument("--db", default=None, help="SQLite file or URL (default workshop.db)")
+    serve.add_argument(
+        "--ws",
+        default="websockets-sansio",
+        choices=["websockets-sansio", "websockets", "wsproto"],
+        help="uvicorn's WebSocket implementation (see docs/performance.md)",
+    )
     serve.add_argument(
         "--public-url", default=None, help="the address phones use, e.g. http://192.168.1.20:8000"
     )
