@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DB     ?= workshop.db
 
-.PHONY: run test lint browser messages clean
+.PHONY: run test lint browser messages clean bench bench-full
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -32,12 +32,24 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 test: $(VENV)/.installed-test browser
-	$(BIN)/ruff check workshop tests
+	$(BIN)/ruff check workshop tests bench
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check workshop tests
-	$(BIN)/ruff format --check workshop tests
+	$(BIN)/ruff check workshop tests bench
+	$(BIN)/ruff format --check workshop tests bench
+
+# Load generator against a real server and the baseline, on separate cores (bench/run.py).
+# Tables on stdout; every figure in bench/results/<date>-<name>.json.
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.run --name small --phones 300 --window 2 --change 0.3 \
+	  --idle 5 --throughput 5 --sessions 5 --session-phones 100 --session-idle 10
+
+# The targets of issue 3: 2,000 phones voting within 5 s (30 % change), fan-out to 2,000,
+# sustained closed-loop votes, and 10,000 idle phones across 50 sessions.
+bench-full: $(VENV)/.installed-test
+	$(BIN)/python -m bench.run --name full --phones 2000 --window 5 --change 0.3 \
+	  --idle 30 --throughput 20 --sessions 50 --session-phones 200 --session-idle 60
 
 # Re-extract the translatable strings and merge them into the catalogs.
 messages: $(VENV)/.installed
