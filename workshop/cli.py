@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import getpass
 import socket
 import sys
@@ -30,6 +31,16 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _tune_garbage_collector() -> None:
+    """Fewer, larger collections: with thousands of phones connected, the default thresholds
+    ran a full collection every few seconds of a vote burst, each stalling every
+    acknowledgement for ~100 ms (docs/performance.md). Young objects are still collected
+    often; the full sweep over long-lived connections becomes rare."""
+    gc.collect()
+    gc.freeze()  # what start-up made lives as long as the process: never scan it again
+    gc.set_threshold(50_000, 20, 100)
+
+
 async def _serve(args: argparse.Namespace) -> None:
     from workshop.web.app import build_app
 
@@ -53,6 +64,7 @@ async def _serve(args: argparse.Namespace) -> None:
             f"{port}`.",
             flush=True,
         )
+    _tune_garbage_collector()
     config = uvicorn.Config(
         app,
         log_level="warning",

@@ -24,7 +24,9 @@ log = logging.getLogger(__name__)
 SCREEN = "screen"
 CONSOLE = "console"
 PHONES = "phones"
-CHANNELS = (SCREEN, CONSOLE, PHONES)
+# Phones first: a newly opened activity is what a room waits for; the console last,
+# since its snapshot is the largest.
+CHANNELS = (PHONES, SCREEN, CONSOLE)
 
 Render = Callable[[int, str], Awaitable[str | None]]
 
