@@ -114,9 +114,7 @@ class TestGroupCommit:
         seated = await asyncio.gather(*(contract.seat(store, session) for _ in range(people)))
         return session, activity, seated
 
-    async def hold_the_writer(
-        self, store: SQLiteStore
-    ) -> tuple[threading.Event, asyncio.Task]:
+    async def hold_the_writer(self, store: SQLiteStore) -> tuple[threading.Event, asyncio.Task]:
         """Keep the writer's thread busy until the event is set, so what is queued meanwhile
         is committed as one batch."""
         entered, release = threading.Event(), threading.Event()

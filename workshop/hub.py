@@ -32,40 +32,62 @@ Render = Callable[[int, str], Awaitable[str | None]]
 
 
 class Outbox:
-    """What one connection has yet to send."""
+    """What one connection has yet to send.
 
-    def __init__(self, limit: int = 256) -> None:
+    `notify` is called whenever something arrives, so a connection needs no task of its own
+    while idle (see `web/sockets.py`); `take` waits for it instead, for code that prefers to.
+    """
+
+    __slots__ = ("_direct", "_latest", "_limit", "_notify", "_ready", "closing", "overflowed")
+
+    def __init__(self, limit: int = 256, notify: Callable[[], None] | None = None) -> None:
         self._direct: deque[str] = deque()
         self._latest: dict[str, str] = {}
-        self._ready = asyncio.Event()
+        self._ready: asyncio.Event | None = None
         self._limit = limit
+        self._notify = notify
         self.overflowed = False
         self.closing: str | None = None  # a reason: the connection is to be closed
 
+    def _wake(self) -> None:
+        if self._ready is not None:
+            self._ready.set()
+        if self._notify is not None:
+            self._notify()
+
     def close(self, reason: str) -> None:
         self.closing = reason
-        self._ready.set()
+        self._wake()
 
     def send(self, text: str) -> None:
         if len(self._direct) >= self._limit:
             self.overflowed = True
         else:
             self._direct.append(text)
-        self._ready.set()
+        self._wake()
 
     def replace(self, channel: str, text: str) -> None:
         self._latest[channel] = text
-        self._ready.set()
+        self._wake()
 
-    async def take(self) -> list[str]:
-        """Wait for something to send, then take all of it: replies first, then snapshots."""
-        await self._ready.wait()
-        self._ready.clear()
+    def drain(self) -> list[str]:
+        """Everything waiting, replies first, then snapshots; empty if nothing is."""
         texts = list(self._direct)
         self._direct.clear()
         texts.extend(self._latest.values())
         self._latest.clear()
+        if self._ready is not None:
+            self._ready.clear()
         return texts
+
+    async def take(self) -> list[str]:
+        """Wait for something to send, then take all of it."""
+        if self._ready is None:
+            self._ready = asyncio.Event()
+            if self._direct or self._latest or self.closing is not None:
+                self._ready.set()
+        await self._ready.wait()
+        return self.drain()
 
 
 class Hub:
