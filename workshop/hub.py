@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol
 
@@ -41,7 +40,8 @@ class Outbox:
     __slots__ = ("_direct", "_latest", "_limit", "_notify", "_ready", "closing", "overflowed")
 
     def __init__(self, limit: int = 256, notify: Callable[[], None] | None = None) -> None:
-        self._direct: deque[str] = deque()
+        # A list, not a deque: an idle connection's empty deque holds a 600-byte block.
+        self._direct: list[str] = []
         self._latest: dict[str, str] = {}
         self._ready: asyncio.Event | None = None
         self._limit = limit
@@ -72,8 +72,7 @@ class Outbox:
 
     def drain(self) -> list[str]:
         """Everything waiting, replies first, then snapshots; empty if nothing is."""
-        texts = list(self._direct)
-        self._direct.clear()
+        texts, self._direct = self._direct, []
         texts.extend(self._latest.values())
         self._latest.clear()
         if self._ready is not None:
