@@ -105,21 +105,21 @@ ALLOWED_FROM: Mapping[ActivityState, frozenset[ActivityState]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Facilitator:
     id: int
     username: str
     password_hash: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     number: int
     name: str
     capacity: int = DEFAULT_CAPACITY
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Session:
     id: int
     code: str
@@ -134,7 +134,7 @@ class Session:
     created_at: float = 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Participant:
     id: int
     session_id: int
@@ -142,7 +142,7 @@ class Participant:
     name: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActivitySpec:
     """What the facilitator asks for; checked by `activity_spec`."""
 
@@ -153,7 +153,7 @@ class ActivitySpec:
     allow_why: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Activity:
     id: int
     session_id: int
@@ -176,7 +176,7 @@ class Activity:
         return self.kind is not ActivityKind.REFLECTION
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Vote:
     id: str
     activity_id: int
@@ -186,7 +186,7 @@ class Vote:
     why: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Post:
     id: str
     activity_id: int
@@ -197,7 +197,7 @@ class Post:
     created_at: float = 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Why:
     """A vote's reason, as the room sees it: no participant attached."""
 

@@ -37,6 +37,8 @@ class Sender:
     """Sends what a connection's outbox holds, from a task that exists only while there is
     something to send: ten thousand idle phones cost no ten thousand waiting tasks."""
 
+    __slots__ = ("_task", "outbox", "ws")
+
     def __init__(self, ws: WebSocket) -> None:
         self.ws = ws
         self.outbox = Outbox(notify=self._wake)
