@@ -14,7 +14,15 @@ import zxingcpp
 from PIL import Image
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from tests.live import PASSWORD, Server
+from tests.live import (
+    PASSWORD,
+    Server,
+    add_activity,
+    login,
+    new_session,
+    results,
+    set_state,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -136,3 +144,49 @@ async def test_facilitator_phones_and_screen(server: Server, browser: Browser) -
     await shot(console, "console-revealed")
     for phone in phones:
         await expect(phone.locator(".state-banner")).to_be_visible()
+
+
+async def test_a_phone_keeps_its_answer_through_a_server_crash(
+    fresh_db: Path, browser: Browser
+) -> None:
+    """The server dies (kill -9); the phone votes anyway; the server comes back on the same
+    address; the phone reconnects by itself, sends what it kept, and it counts once."""
+    server = Server(fresh_db).start()
+    facilitator = await login(server, "anna")
+    try:
+        created = await new_session(facilitator, tables=2, language="en")
+        code = created["code"]
+        poll = await add_activity(
+            facilitator, code, kind="poll", prompt="Is the agenda clear?", options=["Yes", "No"]
+        )
+        await set_state(facilitator, code, poll, "open")
+        phone = await (await browser.new_context(**PHONE)).new_page()
+        await phone.goto(created["join_url"])
+        await phone.get_by_role("button", name=re.compile("choose a table for me", re.I)).click()
+        body = phone.locator("body")
+        await expect(body).to_have_attribute("data-connection", "open")
+        await expect(phone.locator("button.option")).to_have_count(2)
+
+        server.kill()
+        await expect(body).to_have_attribute("data-connection", "closed")
+        await phone.locator("button.option").nth(1).click()
+        await expect(body).to_have_attribute("data-pending", "1")
+        await shot(phone, "phone-offline")
+
+        server = Server(fresh_db, port=server.port).start()
+        await expect(body).to_have_attribute("data-pending", "0", timeout=30_000)
+        await expect(body).to_have_attribute("data-connection", "open")
+        await facilitator.aclose()
+        facilitator = await login(server, "anna")
+        assert (await results(facilitator, code))[poll]["counts"] == [0, 1]
+
+        # The phone sleeps and wakes (a reload): same seat, its answer still marked.
+        await phone.reload()
+        await expect(body).to_have_attribute("data-connection", "open")
+        await expect(phone.locator("button.option").nth(1)).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        assert (await results(facilitator, code))[poll]["counts"] == [0, 1]
+    finally:
+        await facilitator.aclose()
+        server.stop()
