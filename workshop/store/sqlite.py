@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
@@ -38,16 +39,19 @@ EXPECTED = (DomainError, IdTaken)
 
 
 def _session(row: sqlite3.Row) -> Session:
+    # Interned: every connection to a session holds a Session, and its texts are the same
+    # few strings; sharing them saves memory for each of thousands of phones.
+    text = sys.intern
     return Session(
         id=row["id"],
-        code=row["code"],
+        code=text(row["code"]),
         facilitator_id=row["facilitator_id"],
-        title=row["title"],
-        language=row["language"],
-        screen_key=row["screen_key"],
+        title=text(row["title"]),
+        language=text(row["language"]),
+        screen_key=text(row["screen_key"]),
         current_activity_id=row["current_activity_id"],
-        screen_view=row["screen_view"],
-        base_url=row["base_url"],
+        screen_view=text(row["screen_view"]),
+        base_url=text(row["base_url"]),
         version=row["version"],
         created_at=row["created_at"],
     )
