@@ -8,7 +8,16 @@ from collections import Counter
 
 import httpx
 
-from tests.live import Phone, Server, Socket, add_activity, new_session, results, set_state
+from tests.live import (
+    Phone,
+    Server,
+    Socket,
+    add_activity,
+    login,
+    new_session,
+    results,
+    set_state,
+)
 
 
 async def test_thirty_phones_at_five_tables(server: Server, facilitator: httpx.AsyncClient):
@@ -101,3 +110,23 @@ async def test_thirty_phones_at_five_tables(server: Server, facilitator: httpx.A
     for phone in phones:
         await phone.close()
     await screen.close()
+
+
+async def test_a_silent_connection_is_closed_and_can_come_back(fresh_db):
+    """No protocol pings: a connection that sends nothing (a phone gone without closing) is
+    closed as going away, not as a lost seat, and the phone reconnects to the same seat."""
+    server = Server(fresh_db, env={"WORKSHOP_QUIET_SECONDS": "1"}).start()
+    try:
+        anna = await login(server, "anna")
+        code = (await new_session(anna, tables=1))["code"]
+        phone = await Phone.join(server, code)
+        await phone.connect()
+        assert phone.socket is not None
+        close_code, reason = await phone.socket.wait_closed()
+        assert close_code == 1001 and reason
+        welcome = await phone.connect()
+        assert welcome["participant"]["id"] == phone.participant_id
+        await phone.close()
+        await anna.aclose()
+    finally:
+        server.stop()

@@ -24,6 +24,8 @@ class Settings:
     # How often screens and consoles may get a fresh snapshot, at most.
     tick_seconds: float = 0.1
     max_body_bytes: int = 64 * 1024
+    # A connection that sends nothing this long is closed (pages send a heartbeat every 25 s).
+    quiet_seconds: float = 75.0
     # Wrong join codes a client address may try a minute (never successful joins).
     failed_guesses_per_minute: int = 60
 
@@ -35,6 +37,7 @@ class Settings:
             "secret": env.get("WORKSHOP_SECRET", ""),
             "public_url": env.get("WORKSHOP_PUBLIC_URL", ""),
             "https_only_cookies": env.get("WORKSHOP_HTTPS_ONLY", "") in ("1", "true", "yes"),
+            "quiet_seconds": float(env.get("WORKSHOP_QUIET_SECONDS", "75")),
             "failed_guesses_per_minute": int(env.get("WORKSHOP_FAILED_GUESSES", "60")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})

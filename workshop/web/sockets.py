@@ -22,6 +22,7 @@ from workshop.messages import FrameError, PingMessage, PostMessage, VoteMessage
 from workshop.services import Workshop
 from workshop.web.guard import current_facilitator, find_session_guarded, workshop
 
+GOING_AWAY = 1001
 POLICY_VIOLATION = 1008
 TRY_AGAIN_LATER = 1013
 
@@ -37,12 +38,19 @@ class Sender:
     """Sends what a connection's outbox holds, from a task that exists only while there is
     something to send: ten thousand idle phones cost no ten thousand waiting tasks."""
 
-    __slots__ = ("_task", "outbox", "ws")
+    __slots__ = ("_task", "expired", "heard", "outbox", "ws")
 
     def __init__(self, ws: WebSocket) -> None:
         self.ws = ws
         self.outbox = Outbox(notify=self._wake)
         self._task: asyncio.Task[None] | None = None
+        self.heard = asyncio.get_running_loop().time()  # when the peer last sent a frame
+        self.expired = False
+
+    def expire(self) -> None:
+        """Close a connection whose peer went quiet (1001: the page reconnects by itself)."""
+        self.expired = True
+        self._wake()
 
     def _wake(self) -> None:
         if self._task is None:
@@ -54,7 +62,9 @@ class Sender:
             while texts := outbox.drain():
                 for text in texts:
                     await self.ws.send_text(text)
-            if outbox.closing is not None:
+            if self.expired:
+                await self.ws.close(GOING_AWAY, "Nothing heard for too long.")
+            elif outbox.closing is not None:
                 await self.ws.close(POLICY_VIOLATION, outbox.closing)
             elif outbox.overflowed:
                 await self.ws.close(TRY_AGAIN_LATER, "Too far behind; reconnect for a fresh state.")
@@ -68,6 +78,43 @@ class Sender:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+
+
+class Quiet:
+    """Closes connections that have sent nothing for `limit` seconds.
+
+    Live pages send a heartbeat every 25 s, so the server needs no protocol pings of its own
+    (half the idle work with thousands of phones); a phone that vanished without closing
+    (a flat battery, a dropped Wi-Fi) is found by one sweep over all connections instead.
+    """
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self._senders: set[Sender] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    def watch(self, sender: Sender) -> None:
+        self._senders.add(sender)
+        if self._task is None:
+            self._task = asyncio.create_task(self._sweep(), name="quiet-connections")
+
+    def forget(self, sender: Sender) -> None:
+        self._senders.discard(sender)
+
+    async def _sweep(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.limit / 5)
+            cutoff = loop.time() - self.limit
+            for sender in [s for s in self._senders if s.heard < cutoff and not s.expired]:
+                sender.expire()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
 
 
 async def _serve(
@@ -86,14 +133,18 @@ async def _serve(
     await ws.accept()
     sender = Sender(ws)
     outbox = sender.outbox
+    quiet: Quiet = ws.app.state.quiet
+    quiet.watch(sender)
     hub = service.hubs.get(session.id)
     hub.subscribe(channel, outbox)
+    loop = asyncio.get_running_loop()
     try:
         outbox.send(messages.dumps(await first()))
         while True:
             frame = await ws.receive()
             if frame["type"] == "websocket.disconnect":
                 break
+            sender.heard = loop.time()
             text = frame.get("text")
             if text is None:
                 error = gettext_for(session.language, N_("Send text frames with JSON."))
@@ -104,6 +155,7 @@ async def _serve(
         pass
     finally:
         hub.unsubscribe(channel, outbox)
+        quiet.forget(sender)
         await sender.stop()
         await service.hubs.release(session.id)
 
