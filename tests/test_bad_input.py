@@ -225,7 +225,7 @@ FRAMES = [
     (
         "no type",
         lambda r: {"id": new_id(), "activity": r.dilemma, "option": 0},
-        "Unknown message type None.",
+        "The message has no type.",
         True,
     ),
     ("not JSON", raw('{"type": "vote", '), "The message is not valid JSON.", False),

@@ -78,6 +78,8 @@ def parse(text: str) -> Inbound:
     kind = data.get("type")
     if kind == "ping":
         return PingMessage()
+    if not isinstance(kind, str):
+        raise FrameError(N_("The message has no type."), id=_usable_id(data.get("id")))
     if kind not in INBOUND_TYPES:
         raise FrameError(
             N_("Unknown message type %(type)s."), id=_usable_id(data.get("id")), type=str(kind)[:40]
@@ -106,5 +108,8 @@ def error(message: str, client_id: str | None = None) -> str:
     return dumps(body)
 
 
+PONG = dumps({"type": "pong"})
+
+
 def pong() -> str:
-    return dumps({"type": "pong"})
+    return PONG
