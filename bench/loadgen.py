@@ -132,14 +132,7 @@ async def _main(args: argparse.Namespace) -> None:
     if host not in ("127.0.0.1", "localhost", "[::1]"):
         raise SystemExit("loopback addresses only")
     compression = None if args.compression == "none" else "deflate"
-    cfg = Config(
-        phones=args.phones,
-        rate=args.rate,
-        window=args.window,
-        change=args.change,
-        idle=args.idle,
-        throughput=args.throughput,
-    )
+    cfg = Config.from_args(args)
     target: Target
     if args.url.startswith("ws"):
         target = BaselineTarget(args.url, compression)

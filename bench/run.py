@@ -143,15 +143,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     server_cores, generator_cores = cores()
     if generator_cores:
         os.sched_setaffinity(0, set(generator_cores))
-    cfg = Config(
-        phones=args.phones,
-        rate=args.rate,
-        window=args.window,
-        change=args.change,
-        idle=args.idle,
-        throughput=args.throughput,
-        seed=args.seed,
-    )
+    cfg = Config.from_args(args)
     compression = None if args.compression == "none" else "deflate"
     run: dict[str, Any] = {
         "name": args.name,

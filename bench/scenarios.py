@@ -3,6 +3,7 @@ what was stored is checked against what was acknowledged (exact, not sampled).""
 
 from __future__ import annotations
 
+import argparse
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -33,6 +34,19 @@ class Config:
     fanout_timeout: float = 30.0
     timeout: float = 60.0  # one join or connect
     seed: int = 1
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Config:
+        """The settings a command line gave (`bench.run` and `bench.loadgen` share them)."""
+        return cls(
+            phones=args.phones,
+            rate=args.rate,
+            window=args.window,
+            change=args.change,
+            idle=args.idle,
+            throughput=args.throughput,
+            seed=getattr(args, "seed", cls.seed),
+        )
 
 
 class Meter:

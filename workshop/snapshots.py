@@ -49,10 +49,11 @@ def results_view(tally: Tally) -> dict[str, Any]:
     }
 
 
-def answered(room: Room, activity: Activity) -> tuple[int, dict[str, int]]:
-    """How many have answered, in all and per table (people, not posts)."""
-    if activity.is_vote:
-        by_table = tally_of(room, activity).answered_by_table()
+def answered(room: Room, activity: Activity, tally: Tally | None) -> tuple[int, dict[str, int]]:
+    """How many have answered, in all and per table (people, not posts); `tally` is the
+    vote's tally, None for a reflection."""
+    if tally is not None:
+        by_table = tally.answered_by_table()
     else:
         people: dict[int, set[int]] = {}
         for post in room.posts.get(activity.id, ()):
@@ -73,13 +74,16 @@ def post_view(post: Post, names: dict[int, str], *, moderation: bool) -> dict[st
     return view
 
 
-def live_activity(room: Room, activity: Activity, *, console: bool) -> dict[str, Any]:
-    """An activity with its answers: everything for the console, what may be shown on screen."""
+def live_activity(
+    room: Room, activity: Activity, names: dict[int, str], *, console: bool
+) -> dict[str, Any]:
+    """An activity with its answers: everything for the console, what may be shown on screen.
+    `names` are the table names by number."""
     view = activity_view(activity, room.session.language)
-    view["answered"], view["answered_by_table"] = answered(room, activity)
+    tally = tally_of(room, activity) if activity.is_vote else None
+    view["answered"], view["answered_by_table"] = answered(room, activity, tally)
     shown = console or activity.state is ActivityState.REVEALED
-    names = {t.number: t.name for t in room.tables}
-    view["results"] = results_view(tally_of(room, activity)) if shown and activity.is_vote else None
+    view["results"] = results_view(tally) if shown and tally is not None else None
     if activity.kind is ActivityKind.REFLECTION and shown:
         view["posts"] = [
             post_view(p, names, moderation=console)
@@ -94,6 +98,10 @@ def live_activity(room: Room, activity: Activity, *, console: bool) -> dict[str,
             for w in room.whys.get(activity.id, ())
         ]
     return view
+
+
+def table_names(room: Room) -> dict[int, str]:
+    return {t.number: t.name for t in room.tables}
 
 
 def tables_view(tables: list[Table], seated: dict[int, int]) -> list[dict[str, Any]]:
@@ -125,7 +133,9 @@ def screen_state(room: Room, join_url: str) -> dict[str, Any]:
         "over_capacity": room.participants > capacity,
         "view": session.screen_view,
         "tables": tables_view(room.tables, room.seated),
-        "activity": live_activity(room, current, console=False) if current else None,
+        "activity": live_activity(room, current, table_names(room), console=False)
+        if current
+        else None,
     }
 
 
@@ -133,7 +143,8 @@ def console_state(room: Room, join_url: str, screen_url: str) -> dict[str, Any]:
     state = screen_state(room, join_url)
     state["session"]["screen_url"] = screen_url
     state["current"] = room.session.current_activity_id
-    state["activities"] = [live_activity(room, a, console=True) for a in room.activities]
+    names = table_names(room)
+    state["activities"] = [live_activity(room, a, names, console=True) for a in room.activities]
     return state
 
 

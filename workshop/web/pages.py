@@ -3,6 +3,7 @@ JavaScript; the live pages are drawn by small ES modules from the JSON they are 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -78,8 +79,6 @@ async def home(request: Request) -> Response:
 
 
 def _iso(timestamp: float) -> str:
-    from datetime import UTC, datetime
-
     return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="minutes")
 
 
