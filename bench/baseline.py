@@ -1,11 +1,13 @@
 """The practical floor: the smallest `websockets` server that speaks the phones' frames.
 
-Any path but /control is a phone: it gets a tiny `welcome`, a `pong` for each `ping` and an
-`{"type":"ack","id":…}` for every other frame, with no storage and no logic. A frame on
-/control (`{"message": {...}}`) is broadcast to every phone, the way the workshop fans out a
-newly opened activity. Library defaults otherwise (permessage-deflate, pings every 20 s),
-like the server it is a floor for; `--compression none` when that server turned deflate off
-(`bench.run` matches whatever the workshop negotiated).
+Any path but /control is a phone: it gets a tiny `welcome`, a `pong` for each `ping`, nothing
+for a `pong`, and an `{"type":"ack","id":…}` for every other frame, with no storage and no
+logic. Like the workshop, it pings every phone about every 25 s with a JSON `ping`, a 25th of
+them each second, and sends no protocol pings. A frame on /control (`{"message": {...}}`) is
+broadcast to every phone, the way the workshop fans out a newly opened activity. Library
+defaults otherwise (permessage-deflate), like the server it is a floor for;
+`--compression none` when that server turned deflate off (`bench.run` matches whatever the
+workshop negotiated).
 
     python -m bench.baseline --port 0     # prints "baseline running at ws://127.0.0.1:PORT"
 """
@@ -19,11 +21,24 @@ import json
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
 WELCOME = '{"type":"welcome"}'
+PING = '{"type":"ping"}'
 PONG = '{"type":"pong"}'
+SLOTS = 25
+HEARTBEAT_SECONDS = 25.0
+
+
+async def heartbeat(slots: list[set[ServerConnection]]) -> None:
+    turn = 0
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS / SLOTS)
+        broadcast(slots[turn], PING)
+        turn = (turn + 1) % SLOTS
 
 
 async def main(host: str, port: int, compression: str | None) -> None:
     phones: set[ServerConnection] = set()
+    slots: list[set[ServerConnection]] = [set() for _ in range(SLOTS)]
+    joined = 0
 
     async def handler(ws: ServerConnection) -> None:
         if ws.request is not None and ws.request.path.startswith("/control"):
@@ -31,24 +46,40 @@ async def main(host: str, port: int, compression: str | None) -> None:
                 broadcast(phones, json.dumps(json.loads(text)["message"]))
                 await ws.send('{"type":"sent"}')
             return
+        nonlocal joined
+        slot = slots[joined % SLOTS]
+        joined += 1
         phones.add(ws)
+        slot.add(ws)
         try:
             await ws.send(WELCOME)
             async for text in ws:
                 message = json.loads(text)
-                if message.get("type") == "ping":
+                kind = message.get("type")
+                if kind == "ping":
                     await ws.send(PONG)
-                else:
+                elif kind != "pong":
                     await ws.send(json.dumps({"type": "ack", "id": message.get("id")}))
         finally:
             phones.discard(ws)
+            slot.discard(ws)
 
     async with serve(
-        handler, host, port, compression=compression, max_size=64 * 1024, backlog=2048
+        handler,
+        host,
+        port,
+        compression=compression,
+        max_size=64 * 1024,
+        backlog=2048,
+        ping_interval=None,
     ) as server:
+        beats = asyncio.create_task(heartbeat(slots))
         bound = next(iter(server.sockets)).getsockname()[1]
         print(f"baseline running at ws://{host}:{bound}", flush=True)
-        await server.serve_forever()
+        try:
+            await server.serve_forever()
+        finally:
+            beats.cancel()
 
 
 if __name__ == "__main__":

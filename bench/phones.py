@@ -51,7 +51,8 @@ class Phone:
     conn: ClientConnection | None = None
     frames: int = 0
     bytes: int = 0
-    pongs: int = 0
+    pings: int = 0  # the server's heartbeat pings received
+    pongs: int = 0  # pongs: answers to them sent, and replies to our own pings received
     stray: int = 0  # replies to no pending submission
     welcomed: float | None = None
     deflate: bool = False  # permessage-deflate negotiated
@@ -83,7 +84,13 @@ class Phone:
                 now = time.monotonic()
                 self.frames += 1
                 self.bytes += len(data)
-                self._file(json.loads(data), now)
+                message = json.loads(data)
+                if message.get("type") == "ping":  # the server's heartbeat, as the page answers it
+                    self.pings += 1
+                    await self.conn.send('{"type":"pong"}')
+                    self.pongs += 1
+                else:
+                    self._file(message, now)
         except ConnectionClosed:
             pass
         finally:
@@ -132,11 +139,6 @@ class Phone:
         except ConnectionClosed:
             self.pending.pop(client_id, None)
             return sent, Reply("closed", time.monotonic())
-
-    async def ping(self) -> None:
-        if self.open:
-            assert self.conn is not None
-            await self.conn.send('{"type":"ping"}')
 
     async def close(self) -> None:
         if self.conn is not None:

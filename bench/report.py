@@ -98,7 +98,7 @@ SCENARIOS: dict[str, tuple[str, list[Row]]] = {
     ),
     "idle": (
         "idle, heartbeats every 25 s",
-        [("pings sent / pongs", lambda f: _pair(f["pings"], f["pongs"]), False)],
+        [("server pings / pongs", lambda f: _pair(f["pings"], f["pongs"]), False)],
     ),
     "vote_burst": (
         "vote burst",

@@ -22,7 +22,6 @@ from bench.phones import Phone
 from bench.pipes import receive
 from bench.procstat import own_cpu_seconds
 
-HEARTBEAT_SECONDS = 25.0  # like static/participant.js
 REPLY_TIMEOUT = 30.0
 # httpx's pool costs more CPU per request the more requests wait on it: on this machine
 # 9 ms a join with 100 in flight, under 1 ms with 4, which is also the faster join rate.
@@ -45,10 +44,7 @@ class Worker:
         self.index = index
         self.compression = compression
         self.phones: list[Phone] = []
-        self.pings = 0
         self.retries = 0
-        self.stopping = asyncio.Event()
-        self._heartbeats: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         try:
@@ -158,9 +154,6 @@ class Worker:
                 welcomed.append(arrived - made)
 
         await asyncio.gather(*(one(i, item) for i, item in enumerate(items)))
-        if self._heartbeats is None:
-            self.stopping = asyncio.Event()
-            self._heartbeats = asyncio.create_task(self._beat(self.stopping))
         return {
             "connected": len(joined),
             "join_s": joined,
@@ -171,25 +164,6 @@ class Worker:
             "deflate": sum(p.deflate for p in self.phones),
             "keys": [p.key for p in self.phones],
         }
-
-    async def _beat(self, stopping: asyncio.Event) -> None:
-        """Every phone sends `{"type":"ping"}` every 25 s, spread evenly over the period.
-
-        Stops on `stopping` as well as on cancellation: Python 3.11's `wait_for` can swallow
-        a cancellation that lands as the awaited thing completes."""
-        while not stopping.is_set():
-            phones = list(self.phones)
-            began = time.monotonic()
-            gap = HEARTBEAT_SECONDS / max(1, len(phones))
-            for i, phone in enumerate(phones):
-                await sleep_until(began + i * gap)
-                if stopping.is_set():
-                    return
-                with contextlib.suppress(Exception):
-                    async with asyncio.timeout(REPLY_TIMEOUT):
-                        await phone.ping()
-                    self.pings += 1
-            await sleep_until(began + HEARTBEAT_SECONDS)
 
     # --- scenarios ----------------------------------------------------------------------
 
@@ -274,11 +248,11 @@ class Worker:
         return {"arrivals": arrivals, "missing": len(self.phones) - len(arrivals)}
 
     async def op_idle(self, duration: float) -> dict[str, Any]:
-        """Hold the phones (heartbeats keep going) for `duration` seconds."""
-        pings, pongs = self.pings, sum(p.pongs for p in self.phones)
+        """Hold the phones for `duration` seconds, answering the server's heartbeat."""
+        pings, pongs = self._pings(), sum(p.pongs for p in self.phones)
         await asyncio.sleep(duration)
         return {
-            "pings": self.pings - pings,
+            "pings": self._pings() - pings,
             "pongs": sum(p.pongs for p in self.phones) - pongs,
             "open": sum(p.open for p in self.phones),
         }
@@ -290,7 +264,7 @@ class Worker:
             "stray": sum(p.stray for p in self.phones),
             "open": sum(p.open for p in self.phones),
             "phones": len(self.phones),
-            "pings": self.pings,
+            "pings": self._pings(),
             "cpu_total_s": own_cpu_seconds(),
         }
 
@@ -299,15 +273,13 @@ class Worker:
         await self._close_all()
         return counters
 
+    def _pings(self) -> int:
+        return sum(p.pings for p in self.phones)
+
     async def op_stop(self) -> dict[str, Any]:
         return {}
 
     async def _close_all(self) -> None:
-        if self._heartbeats is not None:
-            self.stopping.set()
-            self._heartbeats.cancel()
-            await asyncio.wait({self._heartbeats}, timeout=REPLY_TIMEOUT)
-            self._heartbeats = None
         phones, self.phones = self.phones, []
         gate = asyncio.Semaphore(200)
 

@@ -1,11 +1,13 @@
 // A WebSocket that keeps itself alive: it reconnects with exponential backoff and jitter,
-// reconnects at once when the network comes back or the phone wakes up, and sends a
-// heartbeat so a silently dead connection (sleeping phone, Wi-Fi hand-over) is noticed.
+// reconnects at once when the network comes back or the phone wakes up, and answers the
+// server's heartbeat. The server pings every 25 s, so a socket that has heard nothing for
+// a minute is dead without knowing it (sleeping phone, Wi-Fi hand-over) and is replaced.
 
 const MIN_DELAY = 500;
 const MAX_DELAY = 10000;
-const PING_EVERY = 25000;
+const SERVER_PINGS_EVERY = 25000;
 const DEAD_AFTER = 60000;
+const CHECK_EVERY = 5000;
 export const POLICY_VIOLATION = 1008; // the server refuses this seat, key or login for good
 
 /**
@@ -44,7 +46,9 @@ export function connect(path, { onMessage, onStatus = () => {}, onRefused = () =
       } catch {
         return;
       }
-      if (message && message.type !== "pong") onMessage(message);
+      if (!message || message.type === "pong") return;
+      if (message.type === "ping") send({ type: "pong" });
+      else onMessage(message);
     });
     socket.addEventListener("close", (event) => {
       if (ws !== socket) return; // an old socket we already replaced
@@ -87,18 +91,16 @@ export function connect(path, { onMessage, onStatus = () => {}, onRefused = () =
     return true;
   }
 
-  const heartbeat = setInterval(() => {
-    if (stopped) return;
-    if (Date.now() - lastHeard > DEAD_AFTER) reconnectNow();
-    else send({ type: "ping" });
-  }, PING_EVERY);
+  const watchdog = setInterval(() => {
+    if (!stopped && ws && Date.now() - lastHeard > DEAD_AFTER) reconnectNow();
+  }, CHECK_EVERY);
 
   const onOnline = () => reconnectNow();
   const onOffline = () => onStatus("offline");
   const onVisible = () => {
     if (document.visibilityState !== "visible") return;
     // A phone that slept usually holds a dead socket that still looks open.
-    if (!ws || Date.now() - lastHeard > PING_EVERY + 5000) reconnectNow();
+    if (!ws || Date.now() - lastHeard > SERVER_PINGS_EVERY + 5000) reconnectNow();
     else send({ type: "ping" });
   };
   window.addEventListener("online", onOnline);
@@ -113,7 +115,7 @@ export function connect(path, { onMessage, onStatus = () => {}, onRefused = () =
     isOpen: () => !!ws && ws.readyState === WebSocket.OPEN,
     close() {
       stopped = true;
-      clearInterval(heartbeat);
+      clearInterval(watchdog);
       clearTimeout(retryTimer);
       window.removeEventListener("online", onOnline);
       window.removeEventListener("offline", onOffline);

@@ -184,18 +184,29 @@ class Socket:
     _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
     _reader: asyncio.Task[None] | None = None
     closed: asyncio.Event = field(default_factory=asyncio.Event)
+    answer_pings: bool = True  # as the pages do; False plays a phone that went away
+    pings: int = 0
 
     @classmethod
-    async def open(cls, url: str, headers: dict[str, str] | None = None) -> Socket:
-        sock = cls(await connect(url, open_timeout=WAIT, additional_headers=headers))
+    async def open(
+        cls, url: str, headers: dict[str, str] | None = None, answer_pings: bool = True
+    ) -> Socket:
+        conn = await connect(url, open_timeout=WAIT, additional_headers=headers)
+        sock = cls(conn, answer_pings=answer_pings)
         sock._reader = asyncio.create_task(sock._read())
         return sock
 
     async def _read(self) -> None:
         try:
             async for text in self.conn:
+                message = json.loads(text)
                 async with self._arrived:
-                    self.received.append(json.loads(text))
+                    if message.get("type") == "ping":
+                        self.pings += 1
+                        if self.answer_pings:
+                            await self.conn.send('{"type":"pong"}')
+                    else:
+                        self.received.append(message)
                     self._arrived.notify_all()
         except Exception:
             pass
@@ -230,6 +241,18 @@ class Socket:
         async def wait() -> None:
             async with self._arrived:
                 while sum(1 for m in self.received if predicate(m)) < count:
+                    if self.closed.is_set():
+                        raise ConnectionError("socket closed while waiting")
+                    await self._arrived.wait()
+
+        await asyncio.wait_for(wait(), timeout)
+
+    async def wait_pings(self, count: int, timeout: float = WAIT) -> None:
+        """Until the server's heartbeat has pinged this socket `count` times."""
+
+        async def wait() -> None:
+            async with self._arrived:
+                while self.pings < count:
                     if self.closed.is_set():
                         raise ConnectionError("socket closed while waiting")
                     await self._arrived.wait()

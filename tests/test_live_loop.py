@@ -113,8 +113,29 @@ async def test_thirty_phones_at_five_tables(server: Server, facilitator: httpx.A
 
 
 async def test_a_silent_connection_is_closed_and_can_come_back(fresh_db):
-    """No protocol pings: a connection that sends nothing (a phone gone without closing) is
-    closed as going away, not as a lost seat, and the phone reconnects to the same seat."""
+    """A connection that does not answer the server's heartbeat (a phone gone without
+    closing) is closed as going away, not as a lost seat, and the phone reconnects to the
+    same seat."""
+    server = Server(fresh_db, env={"WORKSHOP_QUIET_SECONDS": "1"}).start()
+    try:
+        anna = await login(server, "anna")
+        code = (await new_session(anna, tables=1))["code"]
+        phone = await Phone.join(server, code)
+        phone.socket = await Socket.open(phone.url, answer_pings=False)
+        close_code, reason = await phone.socket.wait_closed()
+        assert close_code == 1001 and reason
+        assert phone.socket.pings >= 1  # it was asked, and did not answer
+        welcome = await phone.connect()
+        assert welcome["participant"]["id"] == phone.participant_id
+        await phone.close()
+        await anna.aclose()
+    finally:
+        server.stop()
+
+
+async def test_the_heartbeat_keeps_an_answering_connection_open(fresh_db):
+    """Pages answer the server's ping with a pong; a page that does stays connected long
+    past the quiet limit, with no reply to its pongs, and its own ping still gets a pong."""
     server = Server(fresh_db, env={"WORKSHOP_QUIET_SECONDS": "1"}).start()
     try:
         anna = await login(server, "anna")
@@ -122,10 +143,11 @@ async def test_a_silent_connection_is_closed_and_can_come_back(fresh_db):
         phone = await Phone.join(server, code)
         await phone.connect()
         assert phone.socket is not None
-        close_code, reason = await phone.socket.wait_closed()
-        assert close_code == 1001 and reason
-        welcome = await phone.connect()
-        assert welcome["participant"]["id"] == phone.participant_id
+        await phone.socket.wait_pings(9)  # at least 3 s: three times the quiet limit
+        assert not phone.socket.closed.is_set()
+        assert [m["type"] for m in phone.socket.received] == ["welcome"]
+        await phone.socket.send({"type": "ping"})
+        await phone.socket.wait_for(lambda m: m["type"] == "pong")
         await phone.close()
         await anna.aclose()
     finally:

@@ -73,9 +73,9 @@ async def _serve(args: argparse.Namespace) -> None:
         # compressing it once per connection costs more CPU than it saves on a LAN.
         ws_per_message_deflate=False,
         ws=args.ws,
-        # No protocol pings: the pages' own heartbeat shows a connection is alive, and a
-        # quiet one is closed by one sweep (web/sockets.py, Quiet); pings cost a third of
-        # the idle CPU with 10,000 phones (docs/performance.md).
+        # No protocol pings, which uvicorn sends one connection at a time: the app's own
+        # heartbeat pings slices of connections at once (web/sockets.py, Heartbeat), which
+        # the page can see and answer (docs/performance.md).
         ws_ping_interval=None,
         proxy_headers=True,
         lifespan="on",

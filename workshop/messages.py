@@ -29,14 +29,19 @@ class PostMessage:
 
 @dataclass(frozen=True)
 class PingMessage:
-    pass
+    """A page asking whether the connection is alive (after waking up, say)."""
 
 
-Inbound = VoteMessage | PostMessage | PingMessage
+@dataclass(frozen=True)
+class PongMessage:
+    """A page's answer to the server's heartbeat `ping`."""
+
+
+Inbound = VoteMessage | PostMessage | PingMessage | PongMessage
 
 # type -> who may send it
-INBOUND_TYPES = {"vote": "participant", "post": "participant", "ping": "any"}
-OUTBOUND_TYPES = ("welcome", "activity", "state", "ack", "error", "pong")
+INBOUND_TYPES = {"vote": "participant", "post": "participant", "ping": "any", "pong": "any"}
+OUTBOUND_TYPES = ("welcome", "activity", "state", "ack", "error", "ping", "pong")
 
 
 class FrameError(Invalid):
@@ -76,6 +81,8 @@ def parse(text: str) -> Inbound:
     if not isinstance(data, dict):
         raise FrameError(N_("The message must be a JSON object."))
     kind = data.get("type")
+    if kind == "pong":
+        return PongMessage()
     if kind == "ping":
         return PingMessage()
     if not isinstance(kind, str):
@@ -108,8 +115,5 @@ def error(message: str, client_id: str | None = None) -> str:
     return dumps(body)
 
 
+PING = dumps({"type": "ping"})
 PONG = dumps({"type": "pong"})
-
-
-def pong() -> str:
-    return PONG

@@ -24,7 +24,7 @@ class Settings:
     # How often screens and consoles may get a fresh snapshot, at most.
     tick_seconds: float = 0.1
     max_body_bytes: int = 64 * 1024
-    # A connection that sends nothing this long is closed (pages send a heartbeat every 25 s).
+    # A connection that sends nothing this long is closed (the server pings every 25 s).
     quiet_seconds: float = 75.0
     # Wrong join codes a client address may try a minute (never successful joins).
     failed_guesses_per_minute: int = 60

@@ -114,13 +114,13 @@ def create_app(settings: Settings, store: Store, secret: str) -> Starlette:
         return await service.render(session_id, channel)
 
     hubs = Hubs(render, settings.tick_seconds)
-    quiet = sockets.Quiet(settings.quiet_seconds)
+    heartbeat = sockets.Heartbeat(settings.quiet_seconds)
     service = Workshop(store, LocalBroadcast(hubs), hubs)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        await quiet.stop()
+        await heartbeat.stop()
         await hubs.close()
         await store.close()
 
@@ -148,6 +148,6 @@ def create_app(settings: Settings, store: Store, secret: str) -> Starlette:
     app.state.settings = settings
     app.state.workshop = service
     app.state.templates = make_templates(settings.templates_dir, settings.static_dir)
-    app.state.quiet = quiet
+    app.state.heartbeat = heartbeat
     app.state.guesses = FailedGuesses(limit=settings.failed_guesses_per_minute)
     return app

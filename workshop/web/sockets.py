@@ -18,7 +18,7 @@ from workshop import messages
 from workshop.domain import N_, DomainError, Participant, Session
 from workshop.hub import CONSOLE, PHONES, SCREEN, Outbox
 from workshop.i18n import gettext_for
-from workshop.messages import FrameError, PingMessage, PostMessage, VoteMessage
+from workshop.messages import FrameError, PingMessage, PongMessage, PostMessage, VoteMessage
 from workshop.services import Workshop
 from workshop.web.guard import current_facilitator, find_session_guarded, workshop
 
@@ -38,7 +38,7 @@ class Sender:
     """Sends what a connection's outbox holds, from a task that exists only while there is
     something to send: ten thousand idle phones cost no ten thousand waiting tasks."""
 
-    __slots__ = ("_task", "expired", "heard", "outbox", "ws")
+    __slots__ = ("_task", "expired", "heard", "outbox", "slot", "ws")
 
     def __init__(self, ws: WebSocket) -> None:
         self.ws = ws
@@ -46,6 +46,7 @@ class Sender:
         self._task: asyncio.Task[None] | None = None
         self.heard = asyncio.get_running_loop().time()  # when the peer last sent a frame
         self.expired = False
+        self.slot = 0  # the heartbeat's slice this connection is in
 
     def expire(self) -> None:
         """Close a connection whose peer went quiet (1001: the page reconnects by itself)."""
@@ -80,34 +81,49 @@ class Sender:
                 await self._task
 
 
-class Quiet:
-    """Closes connections that have sent nothing for `limit` seconds.
+class Heartbeat:
+    """Pings every connection every `every` seconds from one timer, and closes those that
+    have sent nothing for `limit` seconds (1001: the page reconnects by itself).
 
-    Live pages send a heartbeat every 25 s, so the server needs no protocol pings of its own
-    (half the idle work with thousands of phones); a phone that vanished without closing
-    (a flat battery, a dropped Wi-Fi) is found by one sweep over all connections instead.
+    The server pings rather than the pages: ten thousand phones' own timers send their
+    pings one at a time, each waking the process from sleep, while a sweep that pings a
+    slice of the connections at once gets the answers back in a burst that costs half as
+    much CPU (docs/performance.md). Connections sit in `SLOTS` slices; each tick visits
+    one, so every connection is pinged and checked once per round.
     """
 
-    def __init__(self, limit: float) -> None:
+    SLOTS = 25
+
+    def __init__(self, limit: float, every: float = 25.0) -> None:
         self.limit = limit
-        self._senders: set[Sender] = set()
+        self.every = min(every, limit / 3)
+        self._slots: list[set[Sender]] = [set() for _ in range(self.SLOTS)]
+        self._turn = 0
         self._task: asyncio.Task[None] | None = None
 
     def watch(self, sender: Sender) -> None:
-        self._senders.add(sender)
+        # The slice visited last in this round: the first ping comes about `every` from now.
+        sender.slot = (self._turn - 1) % self.SLOTS
+        self._slots[sender.slot].add(sender)
         if self._task is None:
-            self._task = asyncio.create_task(self._sweep(), name="quiet-connections")
+            self._task = asyncio.create_task(self._sweep(), name="heartbeat")
 
     def forget(self, sender: Sender) -> None:
-        self._senders.discard(sender)
+        self._slots[sender.slot].discard(sender)
 
     async def _sweep(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            await asyncio.sleep(self.limit / 5)
+            await asyncio.sleep(self.every / self.SLOTS)
             cutoff = loop.time() - self.limit
-            for sender in [s for s in self._senders if s.heard < cutoff and not s.expired]:
-                sender.expire()
+            for sender in self._slots[self._turn]:
+                if sender.expired:
+                    continue
+                if sender.heard < cutoff:
+                    sender.expire()
+                else:
+                    sender.outbox.send(messages.PING)
+            self._turn = (self._turn + 1) % self.SLOTS
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -133,8 +149,8 @@ async def _serve(
     await ws.accept()
     sender = Sender(ws)
     outbox = sender.outbox
-    quiet: Quiet = ws.app.state.quiet
-    quiet.watch(sender)
+    heartbeat: Heartbeat = ws.app.state.heartbeat
+    heartbeat.watch(sender)
     hub = service.hubs.get(session.id)
     hub.subscribe(channel, outbox)
     loop = asyncio.get_running_loop()
@@ -150,25 +166,30 @@ async def _serve(
                 error = gettext_for(session.language, N_("Send text frames with JSON."))
                 outbox.send(messages.error(error))
                 continue
-            outbox.send(await _handle(service, session, participant, text))
+            reply = await _handle(service, session, participant, text)
+            if reply is not None:
+                outbox.send(reply)
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
         hub.unsubscribe(channel, outbox)
-        quiet.forget(sender)
+        heartbeat.forget(sender)
         await sender.stop()
         await service.hubs.release(session.id)
 
 
 async def _handle(
     service: Workshop, session: Session, participant: Participant | None, text: str
-) -> str:
-    """The reply to one frame: an ack, a pong or an error. Never raises for bad input."""
+) -> str | None:
+    """The reply to one frame: an ack, a pong, an error, or None for a heartbeat's pong.
+    Never raises for bad input."""
     client_id = None
     try:
         message = messages.parse(text)
+        if isinstance(message, PongMessage):
+            return None
         if isinstance(message, PingMessage):
-            return messages.pong()
+            return messages.PONG
         client_id = message.id
         if participant is None:
             raise FrameError(N_("Only participants send answers."), id=client_id)
