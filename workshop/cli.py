@@ -1,4 +1,4 @@
-"""`workshop serve` and `workshop facilitator add`."""
+"""`workshop serve`, `workshop facilitator add` and `workshop cases check`."""
 
 from __future__ import annotations
 
@@ -114,6 +114,41 @@ async def _add_facilitator(args: argparse.Namespace) -> int:
     return 0
 
 
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _check_cases(args: argparse.Namespace) -> int:
+    """Print every problem in a library folder or file as `path:line: message`, then a summary;
+    1 if there was any problem."""
+    from workshop.library import DEFAULT_ROOT, check_path
+
+    path = Path(args.path) if args.path else DEFAULT_ROOT
+    if not path.exists():
+        print(f"{path}: no such file or folder", file=sys.stderr)
+        return 2
+    library = check_path(path)
+    for problem in library.problems:
+        print(problem)
+    found = len(library.problems)
+    outcome = _counted(found, "problem", "problems") if found else "no problems"
+    if path.is_file() and path.name == "tags.toml":
+        print(f"{_counted(len(library.tags), 'tag', 'tags')}: {outcome}")
+        return 1 if found else 0
+    glossaries = _counted(len(library.glossaries), "glossary", "glossaries")
+    terms = [
+        f"{language} {len(library.glossaries[language])}"
+        for language in ("nb", "en", "nn")
+        if language in library.glossaries
+    ]
+    if terms:
+        glossaries += f" ({', '.join(terms)} terms)"
+    cases = _counted(len(library.cases), "case", "cases")
+    agendas = _counted(len(library.agendas), "agenda", "agendas")
+    print(f"{cases}, {agendas}, {glossaries}: {outcome}")
+    return 1 if found else 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="workshop", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -136,6 +171,17 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--password-file", help="read the password from this file")
     add.add_argument("--db", default=None)
+    cases = commands.add_parser("cases", help="the case library")
+    library = cases.add_subparsers(dest="action", required=True)
+    check = library.add_parser(
+        "check", help="check the case library's files and print every problem (docs/cases.md)"
+    )
+    check.add_argument(
+        "path",
+        nargs="?",
+        default=None,
+        help="a folder laid out like cases/, or one .toml file (default: the shipped library)",
+    )
     return root
 
 
@@ -145,4 +191,6 @@ def main(argv: list[str] | None = None) -> None:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_serve(args))
         return
+    if args.command == "cases":
+        sys.exit(_check_cases(args))
     sys.exit(asyncio.run(_add_facilitator(args)))
