@@ -591,6 +591,11 @@ async def test_facilitator_routes(
     assert (await phone.post(reflection, "Hei", post_id))["type"] == "ack"
     await phone.close()
     session = f"/api/sessions/{code}"
+    segment = (await anna.post(f"{session}/segments", json={"title": "Velkommen"})).json()["id"]
+    made = await anna.post(
+        f"{session}/segments/{segment}/cases", json={"case": "lokalavisen-ringer"}
+    )
+    case = made.json()["case"]
     routes = [
         ("GET", session, None),
         ("POST", f"{session}/activities", {"kind": "reflection", "prompt": "Mer?"}),
@@ -600,8 +605,25 @@ async def test_facilitator_routes(
         ("POST", f"{session}/posts/{post_id}/hidden", {"hidden": True}),
         ("POST", f"{session}/screen-key", None),
         ("GET", f"{session}/results", None),
+        ("POST", f"{session}/agenda", {"template": "temadag-halv-dag"}),
+        ("POST", f"{session}/segments", {"title": "Pause"}),
+        ("PATCH", f"{session}/segments/{segment}", {"title": "Lunsj"}),
+        ("DELETE", f"{session}/segments/{segment}", None),
+        ("POST", f"{session}/segments/{segment}/cases", {"case": "lokalavisen-ringer"}),
+        ("PATCH", f"{session}/cases/{case}", {"title": "Min versjon"}),
+        ("PATCH", f"{session}/activities/{reflection}", {"position": 0}),
+        ("POST", f"{session}/next", None),
+        ("POST", f"{session}/timer", {"seconds": 60}),
+        ("GET", f"{session}/plan", None),
+        ("POST", f"{session}/plan", {"format": "workshop-plan", "version": 1, "segments": []}),
     ]
-    before = (await anna.get(session)).json()
+
+    async def console() -> dict[str, Any]:
+        state = (await anna.get(session)).json()
+        del state["now"]  # the server's clock
+        return state
+
+    before = await console()
     assert before["current"] == reflection
 
     for method, path, body in [
@@ -619,7 +641,7 @@ async def test_facilitator_routes(
     assert code not in [s["code"] for s in (await bjorn.get("/api/sessions")).json()["sessions"]]
     await bjorn.aclose()
 
-    assert (await anna.get(session)).json() == before
+    assert await console() == before
     assert (await results(anna, code))[reflection]["posts"][0]["hidden"] is False
 
 

@@ -45,8 +45,8 @@ async def test_migrations_are_applied_once(tmp_path: Path):
     await store.add_facilitator("anna", "$argon2id$a")
     await store.close()
     first = migrations(path)
-    assert [version for version, _ in first] == [1]
-    assert [number for number, _ in available()] == [1]
+    assert [version for version, _ in first] == [1, 2]
+    assert [number for number, _ in available()] == [1, 2]
 
     again = SQLiteStore(str(path))
     await again.open()

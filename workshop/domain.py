@@ -132,6 +132,9 @@ class Session:
     base_url: str = ""  # where phones reach this server, as the facilitator saw it
     version: int = 0
     created_at: float = 0.0
+    current_segment_id: int | None = None
+    timer_ends_at: float | None = None  # a running table-talk countdown ends then (epoch s)
+    timer_seconds: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,8 @@ class Activity:
     options: tuple[str, ...] = ()
     allow_why: bool = False
     state: ActivityState = ActivityState.DRAFT
+    segment_id: int | None = None  # its place in the day's plan
+    case_id: int | None = None  # the session's copy of the case it belongs to
 
     @property
     def option_count(self) -> int:

@@ -26,7 +26,6 @@ from workshop.domain import (
     Session,
     Table,
     Vote,
-    activity_spec,
     check_move,
     check_post,
     check_vote,
@@ -41,12 +40,14 @@ from workshop.domain import (
 )
 from workshop.hub import CONSOLE, PHONES, SCREEN, Broadcast, Hubs
 from workshop.i18n import gettext_for
+from workshop.library import Library
 from workshop.messages import PostMessage, VoteMessage, dumps
+from workshop.planning import Planning
 from workshop.store import Store
-from workshop.store.base import IdTaken
+from workshop.store.base import UNCHANGED, IdTaken
 
 SETUP_TOKEN = "setup_token"
-SCREEN_VIEWS = ("options", "tables")
+SCREEN_VIEWS = ("options", "tables", "agenda")
 ASKS_KEPT = 10_000  # activity definitions kept in memory for checking answers
 
 
@@ -64,11 +65,25 @@ def console_url(session: Session) -> str:
 
 
 class Workshop:
-    def __init__(self, store: Store, broadcast: Broadcast, hubs: Hubs) -> None:
+    def __init__(
+        self, store: Store, broadcast: Broadcast, hubs: Hubs, library: Library | None = None
+    ) -> None:
         self.store = store
         self.broadcast = broadcast
         self.hubs = hubs
+        self.library = library or Library(cases={}, agendas={}, glossaries={}, tags={}, problems=[])
+        self.planning = Planning(store, self.library, self._publish)
         self._asks: dict[tuple[int, object], Activity] = {}
+
+    def marks(self, language: str) -> snapshots.Marks:
+        """Glossary marks in `language`, for one snapshot."""
+        glossary = self.library.glossary(language)
+
+        def explain(term_id: str) -> tuple[str, str]:
+            term = glossary.explain(term_id)
+            return term.term, term.explanation
+
+        return snapshots.Marks(glossary.mark if glossary else None, explain)
 
     # --- facilitators -------------------------------------------------------------------
 
@@ -154,7 +169,7 @@ class Workshop:
 
     async def set_screen_view(self, session: Session, view: object) -> Session:
         if view not in SCREEN_VIEWS:
-            raise Invalid(N_("The view must be options or tables."))
+            raise Invalid(N_("The view must be options, tables or agenda."))
         session = await self.store.update_session(session.id, screen_view=str(view))
         await self._publish(session, SCREEN, CONSOLE)
         return session
@@ -168,18 +183,6 @@ class Workshop:
 
     # --- activities ---------------------------------------------------------------------
 
-    async def add_activity(self, session: Session, body: Mapping[str, Any]) -> Activity:
-        spec = activity_spec(
-            body.get("kind"),
-            body.get("prompt"),
-            body.get("options"),
-            body.get("title"),
-            body.get("allow_why"),
-        )
-        activity = await self.store.add_activity(session.id, spec)
-        await self._publish(session, CONSOLE)
-        return activity
-
     async def move_activity(
         self, session: Session, activity_id: object, target: object
     ) -> ActivityState:
@@ -187,7 +190,15 @@ class Workshop:
         state = check_move(activity.state, target)
         changes = states_after_move(await self.store.activities(session.id), activity, state)
         current = activity.id if state is ActivityState.OPEN else session.current_activity_id
-        await self.store.set_activity_states(session.id, changes, current_activity_id=current)
+        # Opening an activity of the plan by hand also moves the room to its segment.
+        segment = (
+            activity.segment_id
+            if state is ActivityState.OPEN and activity.segment_id is not None
+            else UNCHANGED
+        )
+        await self.store.set_activity_states(
+            session.id, changes, current_activity_id=current, current_segment_id=segment
+        )
         await self._publish(session, SCREEN, CONSOLE, PHONES)
         return state
 
@@ -223,7 +234,12 @@ class Workshop:
 
     async def console_state(self, session_id: int) -> dict[str, Any]:
         room = await self.store.room(session_id, "all")
-        return snapshots.console_state(room, join_url(room.session), screen_url(room.session))
+        return snapshots.console_state(
+            room,
+            join_url(room.session),
+            screen_url(room.session),
+            self.marks(room.session.language),
+        )
 
     async def screen_state(self, session_id: int) -> dict[str, Any]:
         room = await self.store.room(session_id, "current")
@@ -231,14 +247,7 @@ class Workshop:
 
     async def phone_state(self, session_id: int) -> dict[str, Any]:
         room = await self.store.room(session_id, "none")
-        session = room.session
-        return {
-            "type": "activity",
-            "version": session.version,
-            "activity": snapshots.phone_activity(
-                room.activity(session.current_activity_id), session
-            ),
-        }
+        return snapshots.phone_state(room, self.marks(room.session.language))
 
     async def tables(self, session: Session) -> list[dict[str, Any]]:
         tables = await self.store.tables(session.id)
@@ -269,22 +278,19 @@ class Workshop:
 
     async def welcome(self, session: Session, participant: Participant) -> dict[str, Any]:
         """Everything a phone needs to redraw itself."""
-        session = await self.store.session(session.code) or session
-        tables = {t.number: t for t in await self.store.tables(session.id)}
-        current = None
-        if session.current_activity_id:
-            current = await self.store.activity(session.id, session.current_activity_id)
-        table = tables.get(participant.table)
+        room = await self.store.room(session.id, "none")
+        session = room.session
+        table = next((t for t in room.tables if t.number == participant.table), None)
+        state = snapshots.phone_state(room, self.marks(session.language))
         return {
+            **state,
             "type": "welcome",
-            "version": session.version,
             "session": snapshots.session_view(session),
             "participant": {
                 "id": participant.id,
                 "name": participant.name,
                 "table": {"number": participant.table, "name": table.name if table else ""},
             },
-            "activity": snapshots.phone_activity(current, session),
             "answers": snapshots.answers_view(await self.store.answers(participant.id)),
         }
 

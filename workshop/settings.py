@@ -21,6 +21,8 @@ class Settings:
     https_only_cookies: bool = False
     templates_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
+    # The case library: cases, agenda templates, glossary (docs/cases.md).
+    cases_dir: Path = ROOT / "cases"
     # How often screens and consoles may get a fresh snapshot, at most.
     tick_seconds: float = 0.1
     max_body_bytes: int = 64 * 1024
@@ -38,6 +40,7 @@ class Settings:
             "public_url": env.get("WORKSHOP_PUBLIC_URL", ""),
             "https_only_cookies": env.get("WORKSHOP_HTTPS_ONLY", "") in ("1", "true", "yes"),
             "quiet_seconds": float(env.get("WORKSHOP_QUIET_SECONDS", "75")),
+            "cases_dir": Path(env.get("WORKSHOP_CASES", str(cls.cases_dir))),
             "failed_guesses_per_minute": int(env.get("WORKSHOP_FAILED_GUESSES", "60")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -6,8 +6,11 @@ The screen sees a distribution only once the facilitator reveals it; the console
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
+from workshop.agenda import Segment, SessionCase, next_step, run_of_show
 from workshop.domain import (
     SCALE_LABELS,
     Activity,
@@ -20,6 +23,88 @@ from workshop.domain import (
 )
 from workshop.i18n import gettext_for
 from workshop.store.base import Answers, Room
+
+Mark = Callable[[str], list[tuple[str, str | None]]]
+"""A glossary's `mark`: a text as runs of (text, term id or None)."""
+
+
+class Marks:
+    """Glossary marks for the texts a reader sees, and the terms they use (docs/api.md)."""
+
+    def __init__(self, mark: Mark | None, explain: Callable[[str], tuple[str, str]]) -> None:
+        self._mark = mark
+        self._explain = explain
+        self.terms: dict[str, dict[str, str]] = {}
+
+    def __call__(self, text: str) -> list[list[Any]]:
+        if self._mark is None or not text:
+            return [[text, None]]
+        runs = self._mark(text)
+        for _, term_id in runs:
+            if term_id is not None and term_id not in self.terms:
+                term, explanation = self._explain(term_id)
+                self.terms[term_id] = {"term": term, "explanation": explanation}
+        return [[run, term_id] for run, term_id in runs]
+
+
+def case_view(case: SessionCase, marks: Marks | None, *, notes: bool) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "id": case.id,
+        "source": case.source,
+        "title": case.title,
+        "narrative": case.narrative,
+        "questions": list(case.questions),
+    }
+    if notes:
+        view["notes"] = case.notes
+    if marks is not None:
+        view["marks"] = {
+            "title": marks(case.title),
+            "narrative": marks(case.narrative),
+            "questions": [marks(q) for q in case.questions],
+        }
+    return view
+
+
+def marked_activity(
+    activity: Activity, language: str, case: SessionCase | None, marks: Marks | None
+) -> dict[str, Any]:
+    """What a phone shows of an activity: with its case's text, and glossary marks."""
+    view = activity_view(activity, language)
+    view["case"] = case_view(case, marks, notes=False) if case else None
+    if marks is not None:
+        view["marks"] = {
+            "title": marks(activity.title),
+            "prompt": marks(activity.prompt),
+            "options": [marks(o) for o in view["options"]],
+        }
+    return view
+
+
+def segment_view(segment: Segment | None) -> dict[str, Any] | None:
+    if segment is None:
+        return None
+    return {
+        "id": segment.id,
+        "title": segment.title,
+        "day": segment.day,
+        "start": segment.start,
+        "minutes": segment.minutes,
+        "started_at": segment.started_at,
+    }
+
+
+def timer_view(session: Session) -> dict[str, Any] | None:
+    """The running countdown; snapshots carry the server's `now` so a page can correct for
+    its own clock."""
+    if session.timer_ends_at is None or session.timer_ends_at <= time.time():
+        return None
+    return {"ends_at": session.timer_ends_at, "seconds": session.timer_seconds}
+
+
+def agenda_view(room: Room) -> list[dict[str, Any]]:
+    current = room.session.current_segment_id
+    return [{**(segment_view(s) or {}), "current": s.id == current} for s in room.segments]
 
 
 def activity_view(activity: Activity, language: str) -> dict[str, Any]:
@@ -75,11 +160,19 @@ def post_view(post: Post, names: dict[int, str], *, moderation: bool) -> dict[st
 
 
 def live_activity(
-    room: Room, activity: Activity, names: dict[int, str], *, console: bool
+    room: Room,
+    activity: Activity,
+    names: dict[int, str],
+    *,
+    console: bool,
+    marks: Marks | None = None,
 ) -> dict[str, Any]:
     """An activity with its answers: everything for the console, what may be shown on screen.
     `names` are the table names by number."""
     view = activity_view(activity, room.session.language)
+    case = room.cases.get(activity.case_id) if activity.case_id is not None else None
+    view["case"] = case_view(case, marks, notes=console) if case else None
+    view["segment"] = activity.segment_id
     tally = tally_of(room, activity) if activity.is_vote else None
     view["answered"], view["answered_by_table"] = answered(room, activity, tally)
     shown = console or activity.state is ActivityState.REVEALED
@@ -136,15 +229,40 @@ def screen_state(room: Room, join_url: str) -> dict[str, Any]:
         "activity": live_activity(room, current, table_names(room), console=False)
         if current
         else None,
+        "segment": segment_view(room.segment(session.current_segment_id)),
+        "agenda": agenda_view(room),
+        "timer": timer_view(session),
+        "now": time.time(),
     }
 
 
-def console_state(room: Room, join_url: str, screen_url: str) -> dict[str, Any]:
+def console_state(room: Room, join_url: str, screen_url: str, marks: Marks) -> dict[str, Any]:
     state = screen_state(room, join_url)
     state["session"]["screen_url"] = screen_url
     state["current"] = room.session.current_activity_id
     names = table_names(room)
-    state["activities"] = [live_activity(room, a, names, console=True) for a in room.activities]
+    state["activities"] = [
+        live_activity(room, a, names, console=True, marks=marks) for a in room.activities
+    ]
+    steps = run_of_show(room.segments, room.activities)
+    session = room.session
+    following = next_step(steps, session.current_segment_id, session.current_activity_id)
+    state["segments"] = [
+        {
+            **(segment_view(s) or {}),
+            "activities": [
+                a.id
+                for a in sorted(room.activities, key=lambda a: a.position)
+                if a.segment_id == s.id
+            ],
+        }
+        for s in room.segments
+    ]
+    state["current_segment"] = session.current_segment_id
+    state["terms"] = marks.terms
+    state["next"] = (
+        {"segment": following.segment_id, "activity": following.activity_id} if following else None
+    )
     return state
 
 
@@ -173,8 +291,21 @@ def results(room: Room) -> dict[str, Any]:
     return {"activities": out}
 
 
-def phone_activity(activity: Activity | None, session: Session) -> dict[str, Any] | None:
-    return activity_view(activity, session.language) if activity else None
+def phone_state(room: Room, mark: Marks) -> dict[str, Any]:
+    """The `activity` message: what the room looks at now, for every phone of a session."""
+    session = room.session
+    current = room.activity(session.current_activity_id)
+    case = room.cases.get(current.case_id) if current and current.case_id is not None else None
+    segment = room.segment(session.current_segment_id)
+    return {
+        "type": "activity",
+        "version": session.version,
+        "activity": marked_activity(current, session.language, case, mark) if current else None,
+        "segment": {"title": segment.title} if segment else None,
+        "timer": timer_view(session),
+        "now": time.time(),
+        "terms": mark.terms,
+    }
 
 
 def answers_view(answers: Answers) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from workshop.agenda import CaseSpec, PlanSegment, Segment, SegmentSpec, SessionCase
 from workshop.domain import (
     Activity,
     ActivitySpec,
@@ -46,6 +47,11 @@ class Room:
     votes: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
     posts: dict[int, list[Post]] = field(default_factory=dict)  # newest first
     whys: dict[int, list[Why]] = field(default_factory=dict)
+    segments: list[Segment] = field(default_factory=list)  # in plan order
+    cases: dict[int, SessionCase] = field(default_factory=dict)
+
+    def segment(self, segment_id: int | None) -> Segment | None:
+        return next((s for s in self.segments if s.id == segment_id), None)
 
     @property
     def participants(self) -> int:
@@ -126,7 +132,13 @@ class Store(Protocol):
     ) -> Participant | None: ...
 
     # activities
-    async def add_activity(self, session_id: int, spec: ActivitySpec) -> Activity: ...
+    async def add_activity(
+        self, session_id: int, spec: ActivitySpec, segment_id: int | None = None
+    ) -> Activity: ...
+    async def move_activity_to(self, session_id: int, activity_id: int, index: int) -> None:
+        """Move an activity to `index` among the activities of its segment."""
+        ...
+
     async def activities(self, session_id: int) -> list[Activity]: ...
     async def activity(self, session_id: int, activity_id: int) -> Activity | None: ...
     async def set_activity_states(
@@ -134,9 +146,32 @@ class Store(Protocol):
         session_id: int,
         states: Mapping[int, ActivityState],
         current_activity_id: int | Unchanged | None = UNCHANGED,
-    ) -> None: ...
+        current_segment_id: int | Unchanged | None = UNCHANGED,
+    ) -> None:
+        """With `current_segment_id`, that segment's `started_at` is set if it was not."""
+        ...
 
     # submissions: idempotent by client id
+    # the day's plan
+    async def add_plan(
+        self, session_id: int, plan: Sequence[PlanSegment], into: int | None = None
+    ) -> list[tuple[int, list[tuple[int | None, list[int]]]]]:
+        """Append segments with their cases and activities in one transaction (with `into`,
+        only the items, to that segment): [(segment id, [(case id, [activity ids])])]."""
+        ...
+
+    async def segments(self, session_id: int) -> list[Segment]: ...
+    async def session_cases(self, session_id: int) -> dict[int, SessionCase]: ...
+    async def update_segment(
+        self, session_id: int, segment_id: int, spec: SegmentSpec, position: int | None = None
+    ) -> None: ...
+    async def delete_segment(self, session_id: int, segment_id: int) -> None:
+        """Conflict when one of its activities has left draft."""
+        ...
+
+    async def update_case(self, session_id: int, case_id: int, spec: CaseSpec) -> None: ...
+    async def set_timer(self, session_id: int, ends_at: float | None, seconds: int) -> Session: ...
+
     async def record_vote(self, vote: Vote) -> bool:
         """True if stored now, False if this id was stored before. Raises IdTaken, or
         Conflict when the activity is no longer open."""

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from workshop.agenda import CaseSpec, PlanSegment, Segment, SegmentSpec, SessionCase
 from workshop.domain import (
     N_,
     Activity,
@@ -23,6 +24,7 @@ from workshop.domain import (
     Conflict,
     DomainError,
     Facilitator,
+    NotFound,
     Participant,
     Post,
     Session,
@@ -54,6 +56,9 @@ def _session(row: sqlite3.Row) -> Session:
         base_url=text(row["base_url"]),
         version=row["version"],
         created_at=row["created_at"],
+        current_segment_id=row["current_segment_id"],
+        timer_ends_at=row["timer_ends_at"],
+        timer_seconds=row["timer_seconds"],
     )
 
 
@@ -68,7 +73,101 @@ def _activity(row: sqlite3.Row) -> Activity:
         options=tuple(json.loads(row["options"])),
         allow_why=bool(row["allow_why"]),
         state=ActivityState(row["state"]),
+        segment_id=row["segment_id"],
+        case_id=row["case_id"],
     )
+
+
+def _segment(row: sqlite3.Row) -> Segment:
+    return Segment(
+        id=row["id"],
+        session_id=row["session_id"],
+        position=row["position"],
+        title=row["title"],
+        day=row["day"],
+        start=row["start"],
+        minutes=row["minutes"],
+        started_at=row["started_at"],
+    )
+
+
+def _session_case(row: sqlite3.Row) -> SessionCase:
+    return SessionCase(
+        id=row["id"],
+        session_id=row["session_id"],
+        source=row["source"],
+        title=row["title"],
+        narrative=row["narrative"],
+        questions=tuple(json.loads(row["questions"])),
+        notes=row["notes"],
+    )
+
+
+def _insert_activity(
+    db: sqlite3.Connection,
+    session_id: int,
+    spec: ActivitySpec,
+    segment_id: int | None = None,
+    case_id: int | None = None,
+) -> Activity:
+    rows = _fetchall(
+        db,
+        "SELECT COALESCE(MAX(position), 0) + 1 FROM activities WHERE session_id = ?",
+        (session_id,),
+    )
+    position = rows[0][0]
+    cursor = db.execute(
+        "INSERT INTO activities (session_id, position, kind, title, prompt, options,"
+        " allow_why, created_at, segment_id, case_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            session_id,
+            position,
+            spec.kind.value,
+            spec.title,
+            spec.prompt,
+            json.dumps(list(spec.options), ensure_ascii=False),
+            int(spec.allow_why),
+            time.time(),
+            segment_id,
+            case_id,
+        ),
+    )
+    return Activity(
+        cursor.lastrowid or 0,
+        session_id,
+        position,
+        spec.kind,
+        spec.prompt,
+        spec.title,
+        spec.options,
+        spec.allow_why,
+        segment_id=segment_id,
+        case_id=case_id,
+    )
+
+
+def _insert_case(db: sqlite3.Connection, session_id: int, case: CaseSpec) -> int:
+    cursor = db.execute(
+        "INSERT INTO session_cases (session_id, source, title, narrative, questions, notes)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            session_id,
+            case.source,
+            case.title,
+            case.narrative,
+            json.dumps(list(case.questions), ensure_ascii=False),
+            case.notes,
+        ),
+    )
+    return cursor.lastrowid or 0
+
+
+def _segment_of(db: sqlite3.Connection, session_id: int, segment_id: int) -> None:
+    rows = _fetchall(
+        db, "SELECT 1 FROM segments WHERE id = ? AND session_id = ?", (segment_id, session_id)
+    )
+    if not rows:
+        raise NotFound(N_("This session has no such segment."))
 
 
 def _post(row: sqlite3.Row) -> Post:
@@ -372,39 +471,181 @@ class SQLiteStore:
 
     # --- activities ---------------------------------------------------------------------
 
-    async def add_activity(self, session_id: int, spec: ActivitySpec) -> Activity:
+    async def add_activity(
+        self, session_id: int, spec: ActivitySpec, segment_id: int | None = None
+    ) -> Activity:
         def op(db: sqlite3.Connection) -> Activity:
+            if segment_id is not None:
+                _segment_of(db, session_id, segment_id)
+            activity = _insert_activity(db, session_id, spec, segment_id)
+            _bump(db, session_id)
+            return activity
+
+        return await self._write(op)
+
+    async def move_activity_to(self, session_id: int, activity_id: int, index: int) -> None:
+        def op(db: sqlite3.Connection) -> None:
             rows = _fetchall(
                 db,
-                "SELECT COALESCE(MAX(position), 0) + 1 FROM activities WHERE session_id = ?",
+                "SELECT segment_id FROM activities WHERE id = ? AND session_id = ?",
+                (activity_id, session_id),
+            )
+            if not rows:
+                raise NotFound(N_("This session has no such activity."))
+            siblings = _fetchall(
+                db,
+                "SELECT id, position FROM activities WHERE session_id = ? AND segment_id IS ?"
+                " ORDER BY position",
+                (session_id, rows[0][0]),
+            )
+            positions = [r[1] for r in siblings]
+            order = [r[0] for r in siblings if r[0] != activity_id]
+            order.insert(max(0, min(index, len(order))), activity_id)
+            # The same set of positions, handed out in the new order: the rest of the
+            # session keeps its place.
+            db.executemany(
+                "UPDATE activities SET position = ? WHERE id = ?",
+                [(p, i) for i, p in zip(order, positions, strict=True)],
+            )
+            _bump(db, session_id)
+
+        await self._write(op)
+
+    # --- the day's plan -----------------------------------------------------------------
+
+    async def add_plan(
+        self, session_id: int, plan: Sequence[PlanSegment], into: int | None = None
+    ) -> list[tuple[int, list[tuple[int | None, list[int]]]]]:
+        """Append `plan`'s segments (or, with `into`, its items to that segment) in one
+        transaction: [(segment id, [(case id, [activity ids])])]."""
+
+        def op(db: sqlite3.Connection) -> list[tuple[int, list[tuple[int | None, list[int]]]]]:
+            made = []
+            rows = _fetchall(
+                db,
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM segments WHERE session_id = ?",
                 (session_id,),
             )
             position = rows[0][0]
-            cursor = db.execute(
-                "INSERT INTO activities (session_id, position, kind, title, prompt, options,"
-                " allow_why, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    session_id,
-                    position,
-                    spec.kind.value,
-                    spec.title,
-                    spec.prompt,
-                    json.dumps(list(spec.options), ensure_ascii=False),
-                    int(spec.allow_why),
-                    time.time(),
-                ),
+            for part in plan:
+                if into is not None:
+                    _segment_of(db, session_id, into)
+                    segment_id = into
+                else:
+                    spec = part.spec
+                    cursor = db.execute(
+                        "INSERT INTO segments (session_id, position, day, start, minutes, title)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        (session_id, position, spec.day, spec.start, spec.minutes, spec.title),
+                    )
+                    segment_id = cursor.lastrowid or 0
+                    position += 1
+                items = []
+                for item in part.items:
+                    case_id = _insert_case(db, session_id, item.case) if item.case else None
+                    ids = [
+                        _insert_activity(db, session_id, a, segment_id, case_id).id
+                        for a in item.activities
+                    ]
+                    items.append((case_id, ids))
+                made.append((segment_id, items))
+            _bump(db, session_id)
+            return made
+
+        return await self._write(op)
+
+    async def segments(self, session_id: int) -> list[Segment]:
+        rows = await self._all(
+            "SELECT * FROM segments WHERE session_id = ? ORDER BY position", (session_id,)
+        )
+        return [_segment(r) for r in rows]
+
+    async def session_cases(self, session_id: int) -> dict[int, SessionCase]:
+        rows = await self._all("SELECT * FROM session_cases WHERE session_id = ?", (session_id,))
+        return {r["id"]: _session_case(r) for r in rows}
+
+    async def update_segment(
+        self, session_id: int, segment_id: int, spec: SegmentSpec, position: int | None = None
+    ) -> None:
+        def op(db: sqlite3.Connection) -> None:
+            _segment_of(db, session_id, segment_id)
+            db.execute(
+                "UPDATE segments SET title = ?, day = ?, start = ?, minutes = ? WHERE id = ?",
+                (spec.title, spec.day, spec.start, spec.minutes, segment_id),
+            )
+            if position is not None:
+                ids = [
+                    r[0]
+                    for r in _fetchall(
+                        db,
+                        "SELECT id FROM segments WHERE session_id = ? ORDER BY position",
+                        (session_id,),
+                    )
+                ]
+                ids.remove(segment_id)
+                ids.insert(max(0, min(position, len(ids))), segment_id)
+                db.executemany(
+                    "UPDATE segments SET position = ? WHERE id = ?",
+                    [(i, sid) for i, sid in enumerate(ids)],
+                )
+            _bump(db, session_id)
+
+        await self._write(op)
+
+    async def delete_segment(self, session_id: int, segment_id: int) -> None:
+        def op(db: sqlite3.Connection) -> None:
+            _segment_of(db, session_id, segment_id)
+            used = _fetchall(
+                db,
+                "SELECT 1 FROM activities WHERE segment_id = ? AND state != 'draft' LIMIT 1",
+                (segment_id,),
+            )
+            if used:
+                raise Conflict(N_("This segment has been run; it stays in the plan."))
+            db.execute(
+                "DELETE FROM session_cases WHERE id IN"
+                " (SELECT case_id FROM activities WHERE segment_id = ?)",
+                (segment_id,),
+            )
+            db.execute("DELETE FROM activities WHERE segment_id = ?", (segment_id,))
+            db.execute("DELETE FROM segments WHERE id = ?", (segment_id,))
+            db.execute(
+                "UPDATE sessions SET current_segment_id = NULL"
+                " WHERE id = ? AND current_segment_id = ?",
+                (session_id, segment_id),
             )
             _bump(db, session_id)
-            return Activity(
-                cursor.lastrowid or 0,
-                session_id,
-                position,
-                spec.kind,
-                spec.prompt,
-                spec.title,
-                spec.options,
-                spec.allow_why,
+
+        await self._write(op)
+
+    async def update_case(self, session_id: int, case_id: int, spec: CaseSpec) -> None:
+        def op(db: sqlite3.Connection) -> None:
+            cursor = db.execute(
+                "UPDATE session_cases SET title = ?, narrative = ?, questions = ?, notes = ?"
+                " WHERE id = ? AND session_id = ?",
+                (
+                    spec.title,
+                    spec.narrative,
+                    json.dumps(list(spec.questions), ensure_ascii=False),
+                    spec.notes,
+                    case_id,
+                    session_id,
+                ),
             )
+            if cursor.rowcount == 0:
+                raise NotFound(N_("This session has no such case."))
+            _bump(db, session_id)
+
+        await self._write(op)
+
+    async def set_timer(self, session_id: int, ends_at: float | None, seconds: int) -> Session:
+        def op(db: sqlite3.Connection) -> Session:
+            db.execute(
+                "UPDATE sessions SET timer_ends_at = ?, timer_seconds = ?, version = version + 1"
+                " WHERE id = ?",
+                (ends_at, seconds, session_id),
+            )
+            return _session(_fetchall(db, "SELECT * FROM sessions WHERE id = ?", (session_id,))[0])
 
         return await self._write(op)
 
@@ -425,6 +666,7 @@ class SQLiteStore:
         session_id: int,
         states: Mapping[int, ActivityState],
         current_activity_id: int | Unchanged | None = UNCHANGED,
+        current_segment_id: int | Unchanged | None = UNCHANGED,
     ) -> None:
         def op(db: sqlite3.Connection) -> None:
             db.executemany(
@@ -435,6 +677,16 @@ class SQLiteStore:
                 db.execute(
                     "UPDATE sessions SET current_activity_id = ? WHERE id = ?",
                     (current_activity_id, session_id),
+                )
+            if not isinstance(current_segment_id, Unchanged):
+                db.execute(
+                    "UPDATE sessions SET current_segment_id = ? WHERE id = ?",
+                    (current_segment_id, session_id),
+                )
+                db.execute(
+                    "UPDATE segments SET started_at = ?"
+                    " WHERE id = ? AND session_id = ? AND started_at IS NULL",
+                    (time.time(), current_segment_id, session_id),
                 )
             _bump(db, session_id)
 
@@ -557,6 +809,20 @@ class SQLiteStore:
             await self.tables(session_id, db),
             await self._seated(session_id, db),
             activities,
+            segments=[
+                _segment(r)
+                for r in await self._all(
+                    "SELECT * FROM segments WHERE session_id = ? ORDER BY position",
+                    (session_id,),
+                    db,
+                )
+            ],
+            cases={
+                r["id"]: _session_case(r)
+                for r in await self._all(
+                    "SELECT * FROM session_cases WHERE session_id = ?", (session_id,), db
+                )
+            },
         )
         if scope == "all":
             ids = [a.id for a in activities]

@@ -86,12 +86,6 @@ async def session_detail(request: Request) -> JSONResponse:
     return JSONResponse(await workshop(request).console_state(session.id))
 
 
-async def add_activity(request: Request) -> JSONResponse:
-    session = await _owned(request)
-    activity = await workshop(request).add_activity(session, await json_body(request))
-    return JSONResponse({"id": activity.id}, status_code=201)
-
-
 async def move_activity(request: Request) -> JSONResponse:
     session = await _owned(request)
     body = await json_body(request)
@@ -163,7 +157,6 @@ routes = [
     Route("/api/sessions", list_sessions, methods=["GET"]),
     Route("/api/sessions", create_session, methods=["POST"]),
     Route("/api/sessions/{code}", session_detail, methods=["GET"]),
-    Route("/api/sessions/{code}/activities", add_activity, methods=["POST"]),
     Route(
         "/api/sessions/{code}/activities/{activity_id:int}/state", move_activity, methods=["POST"]
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,12 +21,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from workshop.domain import N_, DomainError, NotFound
 from workshop.hub import Hubs, LocalBroadcast
 from workshop.i18n import gettext_for, negotiate
+from workshop.library import load_library
 from workshop.services import Workshop
 from workshop.settings import Settings
 from workshop.store import Store, open_store
-from workshop.web import api, pages, sockets
+from workshop.web import api, pages, plan_api, sockets
 from workshop.web.guard import FailedGuesses
 from workshop.web.templating import make_templates
+
+log = logging.getLogger("workshop")
 
 COOKIE_SECRET = "cookie_secret"
 
@@ -115,7 +119,10 @@ def create_app(settings: Settings, store: Store, secret: str) -> Starlette:
 
     hubs = Hubs(render, settings.tick_seconds)
     heartbeat = sockets.Heartbeat(settings.quiet_seconds)
-    service = Workshop(store, LocalBroadcast(hubs), hubs)
+    library = load_library(settings.cases_dir)
+    for problem in library.problems:  # the rest of the library still loads
+        log.warning("case library: %s", problem)
+    service = Workshop(store, LocalBroadcast(hubs), hubs, library)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -126,6 +133,7 @@ def create_app(settings: Settings, store: Store, secret: str) -> Starlette:
 
     app = Starlette(
         routes=[
+            *plan_api.routes,
             *api.routes,
             *sockets.routes,
             *pages.routes,

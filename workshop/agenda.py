@@ -1,0 +1,315 @@
+"""The day's plan: segments, the cases copied into a session, the run of show and the plan
+file. Plain rules; no HTTP or SQL (like `domain`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from workshop.domain import (
+    MAX_PROMPT,
+    MAX_TEXT,
+    MAX_TITLE,
+    N_,
+    Activity,
+    ActivitySpec,
+    Invalid,
+    activity_spec,
+    clean_text,
+)
+
+PLAN_FORMAT = "workshop-plan"
+PLAN_VERSION = 1
+MAX_SEGMENTS = 60
+MAX_MINUTES = 600
+MAX_QUESTIONS = 5
+MAX_DAYS = 5
+TIMER_RANGE = (10, 3600)
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    id: int
+    session_id: int
+    position: int
+    title: str
+    day: int = 1
+    start: str = ""  # planned "HH:MM"; "" when not planned
+    minutes: int = 0
+    started_at: float | None = None  # when the room first reached it
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentSpec:
+    title: str
+    day: int = 1
+    start: str = ""
+    minutes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSpec:
+    """A case's text as copied into one session."""
+
+    source: str  # the library case id, "" for one written here
+    title: str
+    narrative: str = ""
+    questions: tuple[str, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionCase:
+    id: int
+    session_id: int
+    source: str
+    title: str
+    narrative: str = ""
+    questions: tuple[str, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    case: CaseSpec | None
+    activities: tuple[ActivitySpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSegment:
+    spec: SegmentSpec
+    items: tuple[PlanItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of the run of show: a segment's opening, or one of its activities."""
+
+    segment_id: int | None
+    activity_id: int | None
+
+
+# --- checking what a facilitator sends ---------------------------------------------------
+
+
+def _int(value: object, what: str, low: int, high: int, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise Invalid(
+            N_("%(what)s must be a whole number from %(low)d to %(high)d."),
+            what=what,
+            low=low,
+            high=high,
+        )
+    return value
+
+
+def clock(value: object) -> str:
+    """A planned start: "HH:MM", or "" for none."""
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not _CLOCK.match(value.strip()):
+        raise Invalid(N_("A start time is written as HH:MM, for example 09:30."))
+    return value.strip()
+
+
+def segment_spec(body: Mapping[str, Any], base: SegmentSpec | None = None) -> SegmentSpec:
+    """A new segment from `body`, or `base` changed by the fields `body` has."""
+    base = base or SegmentSpec("")
+    title = base.title
+    if "title" in body or not base.title:
+        title = clean_text(body.get("title"), what=N_("The title"), limit=MAX_TITLE)
+    return SegmentSpec(
+        title,
+        _int(body.get("day"), "day", 1, MAX_DAYS, base.day),
+        clock(body["start"]) if "start" in body else base.start,
+        _int(body.get("minutes"), "minutes", 0, MAX_MINUTES, base.minutes),
+    )
+
+
+def questions_of(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or len(value) > MAX_QUESTIONS:
+        raise Invalid(N_("Questions are a list of at most %(max)d texts."), max=MAX_QUESTIONS)
+    return tuple(clean_text(q, what=N_("A question"), limit=MAX_TEXT) for q in value)
+
+
+def case_spec(body: Mapping[str, Any], base: CaseSpec | None = None) -> CaseSpec:
+    base = base or CaseSpec("", "")
+    title = base.title
+    if "title" in body or not base.title:
+        title = clean_text(body.get("title"), what=N_("The title"), limit=MAX_TITLE)
+    narrative, notes = base.narrative, base.notes
+    if "narrative" in body:
+        narrative = clean_text(
+            body["narrative"], what=N_("The story"), limit=MAX_PROMPT, required=False
+        )
+    if "notes" in body:
+        notes = clean_text(body["notes"], what=N_("The notes"), limit=MAX_PROMPT, required=False)
+    questions = questions_of(body["questions"]) if "questions" in body else base.questions
+    source = body.get("source", base.source)
+    if not isinstance(source, str) or len(source) > 100:
+        raise Invalid(N_("The case's source must be a library id."))
+    return CaseSpec(source, title, narrative, questions, notes)
+
+
+def timer_seconds(value: object) -> int:
+    """A countdown's length; 0 stops the timer."""
+    if value == 0 and not isinstance(value, bool):
+        return 0
+    if value is None:
+        raise Invalid(N_("Say how many seconds the timer runs."))
+    low, high = TIMER_RANGE
+    return _int(value, "seconds", low, high, low)
+
+
+# --- the run of show ---------------------------------------------------------------------
+
+
+def run_of_show(segments: Sequence[Segment], activities: Sequence[Activity]) -> list[Step]:
+    """Every step of the day in order: each segment, then its activities; activities in no
+    segment last."""
+    by_segment: dict[int | None, list[Activity]] = {}
+    for activity in sorted(activities, key=lambda a: a.position):
+        by_segment.setdefault(activity.segment_id, []).append(activity)
+    steps: list[Step] = []
+    for segment in sorted(segments, key=lambda s: s.position):
+        steps.append(Step(segment.id, None))
+        steps.extend(Step(segment.id, a.id) for a in by_segment.get(segment.id, []))
+    steps.extend(Step(None, a.id) for a in by_segment.get(None, []))
+    return steps
+
+
+def current_step(
+    steps: Sequence[Step], segment_id: int | None, activity_id: int | None
+) -> int | None:
+    """Where the room is: the current activity's step, else the current segment's."""
+    if activity_id is not None:
+        for i, step in enumerate(steps):
+            if step.activity_id == activity_id:
+                return i
+    if segment_id is not None:
+        for i, step in enumerate(steps):
+            if step.segment_id == segment_id and step.activity_id is None:
+                return i
+    return None
+
+
+def next_step(
+    steps: Sequence[Step], segment_id: int | None, activity_id: int | None
+) -> Step | None:
+    """The step after the current one (the first when the day has not begun), or None at
+    the end of the day."""
+    here = current_step(steps, segment_id, activity_id)
+    following = 0 if here is None else here + 1
+    return steps[following] if following < len(steps) else None
+
+
+# --- the plan file -------------------------------------------------------------------------
+
+
+def plan_file(
+    title: str,
+    language: str,
+    segments: Sequence[Segment],
+    cases: Mapping[int, SessionCase],
+    activities: Sequence[Activity],
+) -> dict[str, Any]:
+    """A session's plan as the JSON a facilitator exports (docs/api.md)."""
+
+    def activity_view(a: Activity) -> dict[str, Any]:
+        return {
+            "kind": a.kind.value,
+            "title": a.title,
+            "prompt": a.prompt,
+            "options": list(a.options),
+            "allow_why": a.allow_why,
+        }
+
+    def items(segment_id: int | None) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for a in sorted(activities, key=lambda a: a.position):
+            if a.segment_id != segment_id:
+                continue
+            if out and a.case_id is not None and out[-1]["_case"] == a.case_id:
+                out[-1]["activities"].append(activity_view(a))
+                continue
+            case = cases.get(a.case_id) if a.case_id is not None else None
+            out.append(
+                {
+                    "_case": a.case_id if case else None,
+                    "case": None
+                    if case is None
+                    else {
+                        "source": case.source,
+                        "title": case.title,
+                        "narrative": case.narrative,
+                        "questions": list(case.questions),
+                        "notes": case.notes,
+                    },
+                    "activities": [activity_view(a)],
+                }
+            )
+        for item in out:
+            del item["_case"]
+        return out
+
+    return {
+        "format": PLAN_FORMAT,
+        "version": PLAN_VERSION,
+        "title": title,
+        "language": language,
+        "segments": [
+            {
+                "title": s.title,
+                "day": s.day,
+                "start": s.start,
+                "minutes": s.minutes,
+                "items": items(s.id),
+            }
+            for s in sorted(segments, key=lambda s: s.position)
+        ],
+    }
+
+
+def read_plan(data: object) -> tuple[PlanSegment, ...]:
+    """A plan file checked whole before anything is stored."""
+    if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
+        raise Invalid(N_("This is not a workshop plan file."))
+    if data.get("version") != PLAN_VERSION:
+        raise Invalid(N_("This plan file is from another version of workshop."))
+    raw_segments = data.get("segments")
+    if not isinstance(raw_segments, list) or not 1 <= len(raw_segments) <= MAX_SEGMENTS:
+        raise Invalid(N_("A plan has from 1 to %(max)d segments."), max=MAX_SEGMENTS)
+    out = []
+    for raw in raw_segments:
+        if not isinstance(raw, dict):
+            raise Invalid(N_("A segment must be a JSON object."))
+        items = []
+        for item in raw.get("items") or []:
+            if not isinstance(item, dict) or not isinstance(item.get("activities"), list):
+                raise Invalid(N_("Each item in a segment needs a list of activities."))
+            case = item.get("case")
+            items.append(
+                PlanItem(
+                    case_spec(case) if isinstance(case, dict) else None,
+                    tuple(
+                        activity_spec(
+                            a.get("kind"),
+                            a.get("prompt"),
+                            a.get("options"),
+                            a.get("title"),
+                            a.get("allow_why"),
+                        )
+                        for a in item["activities"]
+                        if isinstance(a, dict)
+                    ),
+                )
+            )
+        out.append(PlanSegment(segment_spec(raw), tuple(items)))
+    return tuple(out)

@@ -1,0 +1,271 @@
+"""Use cases of the day's plan: building it from the library, editing it, exporting it, and
+running it (the big "next", the timer). Publishes through the same Broadcast as `Workshop`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from workshop.agenda import (
+    CaseSpec,
+    PlanItem,
+    PlanSegment,
+    SegmentSpec,
+    case_spec,
+    next_step,
+    plan_file,
+    read_plan,
+    run_of_show,
+    segment_spec,
+    timer_seconds,
+)
+from workshop.domain import (
+    N_,
+    ActivityKind,
+    ActivitySpec,
+    ActivityState,
+    Conflict,
+    Invalid,
+    NotFound,
+    Session,
+    activity_spec,
+)
+from workshop.hub import CONSOLE, PHONES, SCREEN
+from workshop.library import Case, Library
+from workshop.snapshots import timer_view
+from workshop.store import Store
+
+Publish = Callable[..., Awaitable[None]]
+
+
+def _index(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise Invalid(N_("%(what)s must be a whole number, 0 or more."), what=what)
+    return value
+
+
+def case_plan(case: Case, language: str) -> PlanItem:
+    """A library case as it is copied into a session in `language`."""
+    text = case.text(language)
+    return PlanItem(
+        CaseSpec(case.id, text.title, text.narrative, tuple(text.questions), text.notes),
+        tuple(
+            ActivitySpec(
+                ActivityKind(a.kind),
+                a.prompt,
+                a.title,
+                tuple(a.options),
+                a.kind == ActivityKind.DILEMMA,
+            )
+            for a in text.activities
+        ),
+    )
+
+
+class Planning:
+    def __init__(self, store: Store, library: Library, publish: Publish) -> None:
+        self.store = store
+        self.library = library
+        self._publish = publish
+
+    # --- the library --------------------------------------------------------------------
+
+    def find_case(self, case_id: object) -> Case:
+        case = self.library.cases.get(case_id) if isinstance(case_id, str) else None
+        if case is None:
+            raise NotFound(N_("The library has no such case."))
+        return case
+
+    def cases(self, language: str, text: object = "", tag: object = "") -> dict[str, Any]:
+        text = text if isinstance(text, str) else ""
+        tag = tag if isinstance(tag, str) else ""
+        found = self.library.search(text=text[:200], tag=tag[:100], language=language)
+        return {
+            "cases": [case_summary(c, language) for c in found],
+            "tags": [
+                {"id": tag_id, "name": names.get(language) or names.get("nb", tag_id)}
+                for tag_id, names in self.library.tags.items()
+            ],
+        }
+
+    def case(self, case_id: object, language: str) -> dict[str, Any]:
+        case = self.find_case(case_id)
+        text = case.text(language)
+        return {
+            **case_summary(case, language),
+            "narrative": text.narrative,
+            "questions": list(text.questions),
+            "notes": text.notes,
+            "activities": [
+                {"kind": a.kind, "title": a.title, "prompt": a.prompt, "options": list(a.options)}
+                for a in text.activities
+            ],
+        }
+
+    def agendas(self, language: str) -> dict[str, Any]:
+        return {
+            "agendas": [
+                {
+                    "id": agenda.id,
+                    "title": agenda.title(language),
+                    "description": agenda.description(language),
+                    "segments": [
+                        {
+                            "day": s.day,
+                            "start": s.start,
+                            "minutes": s.minutes,
+                            "title": s.title(language),
+                            "cases": list(s.cases),
+                        }
+                        for s in agenda.segments
+                    ],
+                }
+                for agenda in sorted(self.library.agendas.values(), key=lambda a: a.id)
+            ]
+        }
+
+    # --- building the plan --------------------------------------------------------------
+
+    async def apply_template(self, session: Session, template_id: object) -> list[int]:
+        agenda = self.library.agendas.get(template_id) if isinstance(template_id, str) else None
+        if agenda is None:
+            raise NotFound(N_("The library has no such agenda."))
+        plan = [
+            PlanSegment(
+                SegmentSpec(s.title(session.language), s.day, s.start, s.minutes),
+                tuple(
+                    case_plan(self.library.cases[c], session.language)
+                    for c in s.cases
+                    if c in self.library.cases
+                ),
+            )
+            for s in agenda.segments
+        ]
+        made = await self.store.add_plan(session.id, plan)
+        await self._publish(session, CONSOLE, SCREEN)
+        return [segment_id for segment_id, _ in made]
+
+    async def add_segment(self, session: Session, body: Mapping[str, Any]) -> int:
+        made = await self.store.add_plan(session.id, [PlanSegment(segment_spec(body))])
+        await self._publish(session, CONSOLE, SCREEN)
+        return made[0][0]
+
+    async def update_segment(
+        self, session: Session, segment_id: int, body: Mapping[str, Any]
+    ) -> None:
+        segment = next(
+            (s for s in await self.store.segments(session.id) if s.id == segment_id), None
+        )
+        if segment is None:
+            raise NotFound(N_("This session has no such segment."))
+        base = SegmentSpec(segment.title, segment.day, segment.start, segment.minutes)
+        spec = segment_spec(body, base)
+        position = _index(body["position"], "position") if "position" in body else None
+        await self.store.update_segment(session.id, segment_id, spec, position)
+        await self._publish(session, CONSOLE, SCREEN, PHONES)
+
+    async def delete_segment(self, session: Session, segment_id: int) -> None:
+        await self.store.delete_segment(session.id, segment_id)
+        await self._publish(session, CONSOLE, SCREEN, PHONES)
+
+    async def add_case(
+        self, session: Session, segment_id: int, case_id: object
+    ) -> tuple[int | None, list[int]]:
+        item = case_plan(self.find_case(case_id), session.language)
+        made = await self.store.add_plan(
+            session.id, [PlanSegment(SegmentSpec(""), (item,))], into=segment_id
+        )
+        await self._publish(session, CONSOLE)
+        return made[0][1][0]
+
+    async def update_case(self, session: Session, case_id: int, body: Mapping[str, Any]) -> None:
+        cases = await self.store.session_cases(session.id)
+        if case_id not in cases:
+            raise NotFound(N_("This session has no such case."))
+        old = cases[case_id]
+        base = CaseSpec(old.source, old.title, old.narrative, old.questions, old.notes)
+        await self.store.update_case(session.id, case_id, case_spec(body, base))
+        await self._publish(session, CONSOLE, SCREEN, PHONES)
+
+    async def add_activity(self, session: Session, body: Mapping[str, Any]) -> int:
+        spec = activity_spec(
+            body.get("kind"),
+            body.get("prompt"),
+            body.get("options"),
+            body.get("title"),
+            body.get("allow_why"),
+        )
+        segment = body.get("segment")
+        if segment is not None and (isinstance(segment, bool) or not isinstance(segment, int)):
+            raise Invalid(N_("The segment must be a segment id."))
+        activity = await self.store.add_activity(session.id, spec, segment)
+        await self._publish(session, CONSOLE)
+        return activity.id
+
+    async def move_activity(
+        self, session: Session, activity_id: int, body: Mapping[str, Any]
+    ) -> None:
+        index = _index(body.get("position"), "position")
+        await self.store.move_activity_to(session.id, activity_id, index)
+        await self._publish(session, CONSOLE)
+
+    # --- the plan as a file -------------------------------------------------------------
+
+    async def export(self, session: Session) -> dict[str, Any]:
+        return plan_file(
+            session.title,
+            session.language,
+            await self.store.segments(session.id),
+            await self.store.session_cases(session.id),
+            await self.store.activities(session.id),
+        )
+
+    async def import_plan(self, session: Session, data: object) -> list[int]:
+        plan = read_plan(data)
+        made = await self.store.add_plan(session.id, plan)
+        await self._publish(session, CONSOLE, SCREEN)
+        return [segment_id for segment_id, _ in made]
+
+    # --- running the day ----------------------------------------------------------------
+
+    async def next(self, session: Session) -> dict[str, int | None]:
+        """Close what is open and move the room to the next step of the plan."""
+        session = await self.store.session(session.code) or session
+        activities = await self.store.activities(session.id)
+        steps = run_of_show(await self.store.segments(session.id), activities)
+        step = next_step(steps, session.current_segment_id, session.current_activity_id)
+        if step is None:
+            raise Conflict(N_("That was the last step of the plan."))
+        states = {a.id: ActivityState.CLOSED for a in activities if a.state is ActivityState.OPEN}
+        if step.activity_id is not None:
+            states[step.activity_id] = ActivityState.OPEN
+        await self.store.set_activity_states(
+            session.id,
+            states,
+            current_activity_id=step.activity_id,
+            current_segment_id=step.segment_id,
+        )
+        await self._publish(session, CONSOLE, SCREEN, PHONES)
+        return {"segment": step.segment_id, "activity": step.activity_id}
+
+    async def set_timer(self, session: Session, seconds: object) -> dict[str, Any] | None:
+        length = timer_seconds(seconds)
+        ends_at = time.time() + length if length else None
+        session = await self.store.set_timer(session.id, ends_at, length)
+        await self._publish(session, CONSOLE, SCREEN, PHONES)
+        return timer_view(session)
+
+
+def case_summary(case: Case, language: str) -> dict[str, Any]:
+    text = case.text(language)
+    summary = text.narrative.strip().split("\n")[0]
+    return {
+        "id": case.id,
+        "title": text.title,
+        "minutes": case.minutes,
+        "tags": list(case.tags),
+        "languages": sorted(case.texts),
+        "summary": summary[:240],
+    }

@@ -1,0 +1,157 @@
+"""The day's plan over HTTP: the library, building and editing a session's agenda, running
+it (next step, timer), and the plan file. Thin: each route checks who asks and calls
+`Workshop.planning`."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from workshop.domain import N_, Invalid, Session
+from workshop.i18n import negotiate
+from workshop.web.api import _facilitator, _owned
+from workshop.web.guard import json_body, workshop
+
+
+def _id(request: Request, name: str) -> int:
+    try:
+        return int(request.path_params[name])
+    except ValueError:
+        raise Invalid(N_("That is not an id.")) from None
+
+
+async def _language(request: Request) -> str:
+    await _facilitator(request)
+    return negotiate(request.headers.get("accept-language"))
+
+
+async def library_cases(request: Request) -> JSONResponse:
+    planning = workshop(request).planning
+    params = request.query_params
+    language = params.get("language") or await _language(request)
+    if language not in ("nb", "nn", "en"):
+        raise Invalid(N_("Language must be one of nb, nn or en."))
+    return JSONResponse(planning.cases(language, params.get("q", ""), params.get("tag", "")))
+
+
+async def library_case(request: Request) -> JSONResponse:
+    language = request.query_params.get("language") or await _language(request)
+    if language not in ("nb", "nn", "en"):
+        raise Invalid(N_("Language must be one of nb, nn or en."))
+    planning = workshop(request).planning
+    return JSONResponse(planning.case(request.path_params["case_id"], language))
+
+
+async def library_agendas(request: Request) -> JSONResponse:
+    language = request.query_params.get("language") or await _language(request)
+    if language not in ("nb", "nn", "en"):
+        raise Invalid(N_("Language must be one of nb, nn or en."))
+    return JSONResponse(workshop(request).planning.agendas(language))
+
+
+async def apply_template(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    body = await json_body(request)
+    made = await workshop(request).planning.apply_template(session, body.get("template"))
+    return JSONResponse({"segments": made}, status_code=201)
+
+
+async def add_segment(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    made = await workshop(request).planning.add_segment(session, await json_body(request))
+    return JSONResponse({"id": made}, status_code=201)
+
+
+async def change_segment(request: Request) -> Response:
+    session = await _owned(request)
+    segment_id = _id(request, "segment_id")
+    planning = workshop(request).planning
+    if request.method == "DELETE":
+        await planning.delete_segment(session, segment_id)
+        return Response(status_code=204)
+    await planning.update_segment(session, segment_id, await json_body(request))
+    return JSONResponse({"id": segment_id})
+
+
+async def add_case(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    body = await json_body(request)
+    planning = workshop(request).planning
+    case_id, activities = await planning.add_case(
+        session, _id(request, "segment_id"), body.get("case")
+    )
+    return JSONResponse({"case": case_id, "activities": activities}, status_code=201)
+
+
+async def change_case(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    case_id = _id(request, "case_id")
+    await workshop(request).planning.update_case(session, case_id, await json_body(request))
+    return JSONResponse({"id": case_id})
+
+
+async def add_activity(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    made = await workshop(request).planning.add_activity(session, await json_body(request))
+    return JSONResponse({"id": made}, status_code=201)
+
+
+async def move_activity(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    activity_id = _id(request, "activity_id")
+    await workshop(request).planning.move_activity(session, activity_id, await json_body(request))
+    return JSONResponse({"id": activity_id})
+
+
+async def next_step(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    return JSONResponse(await workshop(request).planning.next(session))
+
+
+async def timer(request: Request) -> JSONResponse:
+    session = await _owned(request)
+    body = await json_body(request)
+    return JSONResponse(
+        {"timer": await workshop(request).planning.set_timer(session, body.get("seconds"))}
+    )
+
+
+def _file_name(session: Session) -> str:
+    safe = "".join(c if c.isalnum() else "-" for c in session.title.lower()).strip("-")
+    return f"plan-{safe[:40] or session.code}.json"
+
+
+async def plan(request: Request) -> Response:
+    session = await _owned(request)
+    planning = workshop(request).planning
+    if request.method == "GET":
+        text = json.dumps(await planning.export(session), ensure_ascii=False, indent=2)
+        return Response(
+            text,
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{_file_name(session)}"'},
+        )
+    made = await planning.import_plan(session, await json_body(request))
+    return JSONResponse({"segments": made}, status_code=201)
+
+
+routes = [
+    Route("/api/library/cases", library_cases, methods=["GET"]),
+    Route("/api/library/cases/{case_id}", library_case, methods=["GET"]),
+    Route("/api/library/agendas", library_agendas, methods=["GET"]),
+    Route("/api/sessions/{code}/agenda", apply_template, methods=["POST"]),
+    Route("/api/sessions/{code}/segments", add_segment, methods=["POST"]),
+    Route(
+        "/api/sessions/{code}/segments/{segment_id}", change_segment, methods=["PATCH", "DELETE"]
+    ),
+    Route("/api/sessions/{code}/segments/{segment_id}/cases", add_case, methods=["POST"]),
+    Route("/api/sessions/{code}/cases/{case_id}", change_case, methods=["PATCH"]),
+    Route("/api/sessions/{code}/activities", add_activity, methods=["POST"]),
+    Route("/api/sessions/{code}/activities/{activity_id}", move_activity, methods=["PATCH"]),
+    Route("/api/sessions/{code}/next", next_step, methods=["POST"]),
+    Route("/api/sessions/{code}/timer", timer, methods=["POST"]),
+    Route("/api/sessions/{code}/plan", plan, methods=["GET", "POST"]),
+]
