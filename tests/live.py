@@ -33,6 +33,7 @@ class Server:
         self.setup_url: str | None = None
         self.process: subprocess.Popen[str] | None = None
         self._lines: queue.Queue[str | None] = queue.Queue()
+        self.output: list[str] = []  # every line the server printed, start-up included
 
     def start(self) -> Server:
         self.process = subprocess.Popen(
@@ -66,6 +67,7 @@ class Server:
     def _read(self, process: subprocess.Popen[str]) -> None:
         assert process.stdout is not None
         for line in process.stdout:
+            self.output.append(line)
             self._lines.put(line)
         self._lines.put(None)
 

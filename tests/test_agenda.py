@@ -5,6 +5,8 @@ the plan file round trip; bad input."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,6 +17,7 @@ from tests.live import (
     Socket,
     add_activity,
     expect_error,
+    login,
     new_session,
     screen_socket_url,
 )
@@ -308,3 +311,24 @@ async def test_the_library_is_searchable_by_text_and_tag(facilitator: httpx.Asyn
     async with httpx.AsyncClient(base_url=str(facilitator.base_url)) as anonymous:
         response = await anonymous.get("/api/library/cases")
         assert expect_error(response, 401)
+
+
+async def test_a_broken_case_is_refused_with_its_line_and_the_rest_loads(
+    fresh_db: Path, tmp_path: Path
+):
+    cases = tmp_path / "cases"
+    shutil.copytree(DEFAULT_ROOT, cases)
+    broken = cases / "library" / "tonen-i-kommunestyret.toml"
+    source = broken.read_text("utf-8")
+    broken.write_text(source.replace('"political-culture"', '"politcal-culture"', 1), "utf-8")
+    server = Server(fresh_db, env={"WORKSHOP_CASES": str(cases)}).start()
+    try:
+        logged = [line for line in server.output if "tonen-i-kommunestyret.toml:3:" in line]
+        assert logged and "politcal-culture" in logged[0] and "political-culture" in logged[0]
+        anna = await login(server, "anna")
+        found = {c["id"] for c in (await anna.get("/api/library/cases")).json()["cases"]}
+        assert "tonen-i-kommunestyret" not in found
+        assert len(found) == len(load_library(DEFAULT_ROOT).cases) - 1
+        await anna.aclose()
+    finally:
+        server.stop()

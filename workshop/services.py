@@ -6,6 +6,7 @@ has committed marks the session's channels dirty through the Broadcast.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -49,6 +50,7 @@ from workshop.store.base import UNCHANGED, IdTaken
 SETUP_TOKEN = "setup_token"
 SCREEN_VIEWS = ("options", "tables", "agenda")
 ASKS_KEPT = 10_000  # activity definitions kept in memory for checking answers
+MARKED_KEPT = 4_096  # texts kept with their glossary marks
 
 
 def join_url(session: Session, table: int | None = None) -> str:
@@ -74,16 +76,24 @@ class Workshop:
         self.library = library or Library(cases={}, agendas={}, glossaries={}, tags={}, problems=[])
         self.planning = Planning(store, self.library, self._publish)
         self._asks: dict[tuple[int, object], Activity] = {}
+        self._marked = functools.lru_cache(maxsize=MARKED_KEPT)(self._mark)
 
     def marks(self, language: str) -> snapshots.Marks:
-        """Glossary marks in `language`, for one snapshot."""
+        """Glossary marks in `language`, for one snapshot. Texts are marked once and kept:
+        the console's snapshot carries the whole day's case texts ten times a second."""
         glossary = self.library.glossary(language)
+
+        def mark(text: str) -> list[tuple[str, str | None]]:
+            return self._marked(language, text)
 
         def explain(term_id: str) -> tuple[str, str]:
             term = glossary.explain(term_id)
             return term.term, term.explanation
 
-        return snapshots.Marks(glossary.mark if glossary else None, explain)
+        return snapshots.Marks(mark if len(glossary) else None, explain)
+
+    def _mark(self, language: str, text: str) -> list[tuple[str, str | None]]:
+        return self.library.glossary(language).mark(text)
 
     # --- facilitators -------------------------------------------------------------------
 
