@@ -105,6 +105,10 @@ async def test_a_template_run_from_start_to_end_moves_screen_and_phones_in_step(
     last = phones[0].socket.received[-1]  # type: ignore[union-attr]
     final = await _console(facilitator, code)
     assert final["next"] is None
+    # A second press from a console that saw an earlier step changes nothing.
+    stale = {"segment": steps[-2][0], "activity": steps[-2][1]}
+    response = await facilitator.post(f"/api/sessions/{code}/next", json={"from": stale})
+    assert "moved on" in expect_error(response, 409)
     response = await facilitator.post(f"/api/sessions/{code}/next")
     assert "last step" in expect_error(response, 409)
     # Every segment was reached, in order, and remembers when.

@@ -230,9 +230,15 @@ class Planning:
 
     # --- running the day ----------------------------------------------------------------
 
-    async def next(self, session: Session) -> dict[str, int | None]:
-        """Close what is open and move the room to the next step of the plan."""
+    async def next(self, session: Session, seen: object = None) -> dict[str, int | None]:
+        """Close what is open and move the room to the next step of the plan.
+
+        `seen` is where the console saw the room (`{segment, activity}`); when the room has
+        moved since (a double click, a second console), nothing happens: Conflict."""
         session = await self.store.session(session.code) or session
+        here = {"segment": session.current_segment_id, "activity": session.current_activity_id}
+        if seen is not None and seen != here:
+            raise Conflict(N_("The room has already moved on. Look again, then press Next."))
         activities = await self.store.activities(session.id)
         steps = run_of_show(await self.store.segments(session.id), activities)
         step = next_step(steps, session.current_segment_id, session.current_activity_id)

@@ -108,7 +108,8 @@ async def move_activity(request: Request) -> JSONResponse:
 
 async def next_step(request: Request) -> JSONResponse:
     session = await _owned(request)
-    return JSONResponse(await workshop(request).planning.next(session))
+    body = await json_body(request) if await request.body() else {}
+    return JSONResponse(await workshop(request).planning.next(session, body.get("from")))
 
 
 async def timer(request: Request) -> JSONResponse:
