@@ -14,7 +14,7 @@ export function activityCard(existing, activity, ctx) {
   const [head, results] = card.children;
   patch(head, JSON.stringify([activity.id, activity.state, activity.kind, activity.title, activity.prompt,
     activity.options, isCurrent]), () => headPart(activity, isCurrent, ctx));
-  patch(results, JSON.stringify([activity.answered, activity.answered_by_table, activity.results,
+  patch(results, JSON.stringify([activity.state, activity.answered, activity.answered_by_table, activity.results,
     activity.posts, activity.whys, ctx.tables.length]), () => resultsPart(activity, ctx));
   return card;
 }
@@ -68,7 +68,7 @@ function resultsPart(activity, ctx) {
 }
 
 function details(key, summary, body) {
-  const el = h("details", { class: "more", open: openDetails.has(key) }, h("summary", {}, summary), body);
+  const el = h("details", { class: "more disclosure", open: openDetails.has(key) }, h("summary", {}, summary), body);
   el.addEventListener("toggle", () => (el.open ? openDetails.add(key) : openDetails.delete(key)));
   return el;
 }

@@ -1,5 +1,5 @@
 // The "add activity" form: options rows follow the kind (2–4 for a dilemma, 2–8 for a poll,
-// none for a scale or a reflection).
+// none for a scale or a reflection), and the segment of the plan it goes into.
 import { h, fmt, letter } from "./dom.js";
 
 const LIMITS = { dilemma: [2, 4], poll: [2, 8], scale: [0, 0], reflection: [0, 0] };
@@ -55,6 +55,8 @@ export function setupForm(form, { S, onSubmit }) {
     };
     if (high > 0) body.options = [...rows.querySelectorAll("input")].map((i) => i.value.trim());
     if (kind.value === "dilemma") body.allow_why = form.elements.allow_why.checked;
+    const segment = form.elements.segment;
+    if (segment && segment.value && !segment.closest("[hidden]")) body.segment = Number(segment.value);
     const submit = form.querySelector("[type=submit]");
     submit.disabled = true;
     try {

@@ -1,19 +1,26 @@
-// The facilitator's console: the run sheet of activities with live results, the screen
-// controls, and one big "next step" button that always says the obvious next thing.
+// The facilitator's console: the run-of-show bar with the one big "Next" button, the day's
+// plan with live results under each activity, and the screen controls.
 import { h, replace, readJSON, fmt } from "./dom.js";
 import { connect } from "./socket.js";
-import { postJSON } from "./api.js";
-import { activityCard, titleOf } from "./console-activity.js";
+import { postJSON, patchJSON, getJSON, deleteJSON } from "./api.js";
+import { titleOf } from "./console-activity.js";
 import { setupForm } from "./console-form.js";
+import { createRunBar } from "./console-run.js";
+import { createAgenda } from "./console-agenda.js";
+import { setupTemplates } from "./console-library.js";
+import { setupGlossary } from "./terms.js";
+import { serverClock } from "./schedule.js";
 
 const S = readJSON("strings", {});
-const page = readJSON("page", {}); // {code, join_url, screen_url}
+const page = readJSON("page", {}); // {code, join_url, screen_url, lang}
 const base = `/api/sessions/${encodeURIComponent(page.code)}`;
 const $ = (id) => document.getElementById(id);
 postJSON.offlineMessage = S.network_error;
 
 let state = readJSON("initial", null);
 let version = -1;
+let lastResultsView = "options"; // where "Back from the agenda" returns the screen to
+const clock = serverClock();
 
 /* ---------- actions ---------- */
 
@@ -46,55 +53,29 @@ const api = {
   setView: (view) => postJSON(`${base}/screen-view`, { view }),
   renewKey: () => postJSON(`${base}/screen-key`),
   create: (body) => postJSON(`${base}/activities`, body),
+  // `from` is where this console saw the room: a double click, or a second console, moves one step.
+  next: () => postJSON(`${base}/next`, { from: { segment: state ? state.current_segment ?? null : null, activity: state ? state.current ?? null : null } }),
+  timer: (seconds) => postJSON(`${base}/timer`, { seconds }),
+  addSegment: (body) => postJSON(`${base}/segments`, body),
+  updateSegment: (id, body) => patchJSON(`${base}/segments/${id}`, body),
+  deleteSegment: (id) => deleteJSON(`${base}/segments/${id}`),
+  addCase: (segment, caseId) => postJSON(`${base}/segments/${segment}/cases`, { case: caseId }),
+  updateCase: (id, body) => patchJSON(`${base}/cases/${id}`, body),
+  moveActivity: (id, position) => patchJSON(`${base}/activities/${id}`, { position }),
+  applyTemplate: (template) => postJSON(`${base}/agenda`, { template }),
+  importPlan: (plan) => postJSON(`${base}/plan`, plan),
+  libraryCases: (params) => getJSON(`/api/library/cases?${params}`),
+  agendas: () => getJSON(`/api/library/agendas?language=${encodeURIComponent(page.lang || "nb")}`),
 };
 
-/* ---------- the next step ---------- */
+const cardContext = (s) => ({ S, act, current: s.current, tables: s.tables, participants: s.participants,
+  setState: api.setState, showOnScreen: api.showOnScreen, setHidden: api.setHidden });
 
-function nextStep(s) {
-  const list = s.activities || [];
-  const current = list.find((a) => a.id === s.current) || null;
-  if (!list.length) {
-    return { label: S.next_add_first, hint: S.next_add_first_hint, run: () => $("new-kind").focus() };
-  }
-  if (current && current.state === "open") {
-    return { label: S.next_reveal, hint: fmt(S.next_reveal_hint, { n: current.answered }),
-      run: () => api.setState(current.id, "revealed") };
-  }
-  const from = current ? list.indexOf(current) : -1;
-  const draft = list.slice(from + 1).find((a) => a.state === "draft") || list.find((a) => a.state === "draft");
-  if (draft) {
-    return { label: fmt(S.next_open, { title: titleOf(draft) }), hint: S.next_open_hint,
-      run: () => api.setState(draft.id, "open") };
-  }
-  if (current && current.state === "closed") {
-    return { label: S.next_reveal, hint: S.next_closed_hint, run: () => api.setState(current.id, "revealed") };
-  }
-  return { label: "", hint: S.next_done };
-}
-
-function drawNext(s) {
-  const step = nextStep(s);
-  const button = $("next-button");
-  button.hidden = !step.label;
-  button.textContent = step.label;
-  button.onclick = null; // property, not an inline attribute: one handler at a time
-  if (step.run) button.onclick = () => act(button, step.run);
-  $("next-hint").textContent = step.hint;
-}
+const form = $("new-activity");
+const runBar = createRunBar({ S, act, api, clock });
+const agenda = createAgenda({ S, act, api, toast, lang: page.lang || "nb", cardContext, form });
 
 /* ---------- drawing ---------- */
-
-function drawActivities(s) {
-  const list = $("activities");
-  const ctx = { S, act, current: s.current, tables: s.tables, participants: s.participants,
-    setState: api.setState, showOnScreen: api.showOnScreen, setHidden: api.setHidden };
-  const existing = new Map([...list.children].map((el) => [el.dataset.id, el]));
-  const cards = (s.activities || []).map((a) => activityCard(existing.get(String(a.id)), a, ctx));
-  // Reorder without detaching cards that are already in place (keeps focus and open boxes).
-  cards.forEach((card, i) => { if (list.children[i] !== card) list.insertBefore(card, list.children[i] || null); });
-  while (list.children.length > cards.length) list.lastElementChild.remove();
-  $("activities-empty").hidden = cards.length > 0;
-}
 
 function drawRoom(s) {
   $("participants").textContent = fmt(S.joined_n, { n: s.participants, seats: s.capacity });
@@ -103,8 +84,15 @@ function drawRoom(s) {
     h("span", { class: "t-name" }, t.name),
     h("span", { class: "t-count" }, `${t.seated}/${t.capacity}`))));
   const current = (s.activities || []).find((a) => a.id === s.current);
-  $("screen-now").textContent = current ? titleOf(current) : S.join_screen;
+  const agendaShown = s.view === "agenda";
+  $("screen-now").textContent = agendaShown ? S.agenda_on_screen
+    : current ? titleOf(current) : s.segment ? s.segment.title : S.join_screen;
   $("show-join").disabled = !current;
+  const agendaButton = $("show-agenda");
+  agendaButton.textContent = agendaShown ? S.hide_agenda : S.show_agenda;
+  agendaButton.setAttribute("aria-pressed", agendaShown ? "true" : "false");
+  agendaButton.disabled = !agendaShown && !(s.segments || []).length;
+  if (!agendaShown && s.view) lastResultsView = s.view;
   for (const radio of document.querySelectorAll("input[name=screen-view]")) radio.checked = radio.value === s.view;
   if (s.session && s.session.screen_url) $("screen-link").href = s.session.screen_url;
 }
@@ -113,15 +101,20 @@ function draw(s) {
   if (!s || (typeof s.version === "number" && s.version < version)) return;
   version = s.version;
   state = s;
+  clock.sync(s.now);
   drawRoom(s);
-  drawActivities(s);
-  drawNext(s);
+  agenda.draw(s);
+  runBar.draw(s);
 }
 
 /* ---------- wiring ---------- */
 
 function wire() {
   $("show-join").addEventListener("click", (e) => act(e.currentTarget, () => postJSON(`${base}/current`, { activity: null })));
+  $("show-agenda").addEventListener("click", (e) => {
+    const showing = state && state.view === "agenda";
+    act(e.currentTarget, () => api.setView(showing ? lastResultsView : "agenda"));
+  });
   for (const radio of document.querySelectorAll("input[name=screen-view]")) {
     radio.addEventListener("change", () => act(null, () => api.setView(radio.value)));
   }
@@ -143,14 +136,35 @@ function wire() {
     }
     toast(S.copied, "ok");
   });
-  setupForm($("new-activity"), {
+  $("import-plan").addEventListener("change", async (e) => {
+    const input = e.currentTarget;
+    const file = input.files && input.files[0];
+    input.value = ""; // the same file can be chosen again
+    if (!file) return;
+    let plan;
+    try {
+      plan = JSON.parse(await file.text());
+    } catch {
+      toast(S.import_not_json);
+      return;
+    }
+    await act(null, async () => {
+      const made = await api.importPlan(plan);
+      toast(fmt(S.imported, { n: (made.segments || []).length }), "ok");
+    });
+  });
+  setupTemplates({ S, api, act, toast, details: $("template-tool"), list: $("template-list"),
+    segmentsNow: () => (state && state.segments ? state.segments.length : 0) });
+  setupForm(form, {
     S,
     onSubmit: (body) => act(null, async () => {
       await api.create(body);
       toast(S.added, "ok");
+      agenda.afterAdd();
       return true;
     }),
   });
+  setupGlossary({ terms: () => (state && state.terms) || {}, S });
 }
 
 function drawConnection(status) {

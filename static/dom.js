@@ -82,3 +82,12 @@ export function patch(el, signature, build) {
   replace(el, build());
   return true;
 }
+
+/** Make `parent`'s children exactly `nodes`, in order, moving (not rebuilding) those already
+ * there, so focus, open boxes and typed text inside them survive a live update. */
+export function arrange(parent, nodes) {
+  nodes.forEach((node, i) => {
+    if (parent.children[i] !== node) parent.insertBefore(node, parent.children[i] || null);
+  });
+  while (parent.children.length > nodes.length) parent.lastElementChild.remove();
+}

@@ -5,6 +5,8 @@ import { h, replace, readJSON, fmt } from "./dom.js";
 import { connect } from "./socket.js";
 import { createStore, newId } from "./store.js";
 import { renderActivity } from "./phone-activity.js";
+import { setupGlossary } from "./terms.js";
+import { secondsLeft, mmss, timerToShow, serverClock } from "./schedule.js";
 
 const S = readJSON("strings", {});
 const page = readJSON("page", {}); // {code, title, tables, table}
@@ -12,9 +14,12 @@ const store = createStore(page.code);
 const view = document.getElementById("view");
 const seatLine = document.getElementById("seat-line");
 const statusLine = document.getElementById("connection");
+const timerLine = document.getElementById("timer-line");
+const clock = serverClock();
+const timerMemory = {};
 
 let socket = null;
-let welcome = null; // the latest welcome: {session, participant, activity}
+let welcome = null; // the latest welcome: {session, participant, activity, segment, timer, terms}
 let connection = "closed";
 let activityView = null; // handle returned by renderActivity, for in-place updates
 const feedback = { saved: new Set(), error: "" }; // per-activity "Saved ✓" and the last refusal
@@ -44,6 +49,7 @@ function tableButton(table, onPick) {
 
 function showJoin(reason = "") {
   welcome = null;
+  timerLine.hidden = true;
   seatLine.hidden = true;
   statusLine.hidden = true;
   let tables = page.tables || [];
@@ -117,6 +123,7 @@ function showJoin(reason = "") {
 
 function onWelcome(message) {
   welcome = message;
+  clock.sync(message.now);
   store.setConfirmed(message.answers || {});
   drawLive();
   flushOutbox();
@@ -131,8 +138,10 @@ function drawSeat() {
 
 function drawLive() {
   drawSeat();
+  drawTimer();
   activityView = renderActivity(view, welcome ? welcome.activity : null, {
     S, previous: activityView,
+    segment: welcome ? welcome.segment : null,
     answers: store.answers(),
     pending: store.outbox(),
     feedback,
@@ -167,6 +176,10 @@ function onMessage(message) {
         welcome.version = message.version;
         const before = welcome.activity && welcome.activity.id;
         welcome.activity = message.activity;
+        welcome.segment = message.segment || null;
+        welcome.timer = message.timer || null;
+        welcome.terms = message.terms || {};
+        clock.sync(message.now);
         if (!message.activity || message.activity.id !== before) feedback.error = ""; // old news
         drawLive();
       }
@@ -211,7 +224,22 @@ function startSocket() {
   });
 }
 
+/* ---------- the countdown: small and plain, above the question ---------- */
+
+function drawTimer() {
+  const now = clock.now();
+  const left = welcome ? secondsLeft(timerToShow(timerMemory, welcome.timer, now), now) : null;
+  timerLine.hidden = left === null;
+  if (left === null) return;
+  const text = left === 0 ? S.time_up : fmt(S.timer_left, { time: mmss(left) });
+  if (timerLine.textContent !== text) timerLine.textContent = text;
+  timerLine.dataset.state = left === 0 ? "up" : "running";
+}
+
 /* ---------- start ---------- */
+
+setInterval(drawTimer, 1000);
+setupGlossary({ terms: () => (welcome && welcome.terms) || {}, S, sheet: true });
 
 if (store.seat()) {
   replace(view, h("p", { class: "note waiting" }, S.connecting));

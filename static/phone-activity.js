@@ -2,31 +2,34 @@
 // itself changes (id, state, text); answers, "Saved ✓" and posts are updated in place,
 // so a live update never wipes what someone is typing or moves the button under a finger.
 import { h, replace, fmt, letter } from "./dom.js";
+import { marked, termButton, termIds } from "./terms.js";
 
 const MAX_TEXT = 1000;
 const drafts = { why: {}, post: {} }; // typed but not yet sent, by activity id
 let live = null; // the newest options; click handlers read answers and callbacks from here
+const closedStories = new Set(); // cases whose story this person folded away
+const LONG_STORY = 500; // characters: a longer story can be folded away (it starts open)
 
 const chars = (text) => Array.from(text).length; // as a person counts (the server's len)
 
-function signature(a) {
-  if (!a) return "none";
-  return JSON.stringify([a.id, a.kind, a.state, a.title, a.prompt, a.options, a.allow_why]);
+function signature(a, segment) {
+  if (!a) return JSON.stringify(["none", segment ? segment.title : null]);
+  return JSON.stringify([a.id, a.kind, a.state, a.title, a.prompt, a.options, a.allow_why, a.case || null, a.marks || null]);
 }
 
 /**
- * renderActivity(container, activity, {S, answers, pending, feedback, vote, post, previous})
+ * renderActivity(container, activity, {S, segment, answers, pending, feedback, vote, post, previous})
  * Returns a handle to pass back as `previous` next time.
  */
 export function renderActivity(container, activity, opts) {
   live = opts;
-  const sig = signature(activity);
+  const sig = signature(activity, opts.segment);
   let handle = opts.previous;
   if (!handle || handle.sig !== sig || !container.contains(handle.root)) {
     handle = build(activity, opts);
     handle.sig = sig;
     replace(container, handle.root);
-    if (opts.previous) announce(activity ? activity.title || opts.S.new_question : opts.S.waiting_title);
+    if (opts.previous) announce(activity ? activity.title || opts.S.new_question : waitingTitle(opts));
   }
   if (activity) refresh(handle, activity, opts);
   return handle;
@@ -37,23 +40,28 @@ function announce(text) {
   if (region) region.textContent = text;
 }
 
+const waitingTitle = (opts) => (opts.segment ? fmt(opts.S.now_title, { title: opts.segment.title }) : opts.S.waiting_title);
+
 function build(activity, opts) {
   const { S } = opts;
   if (!activity) {
-    return { root: h("section", { class: "card waiting" },
+    return { root: h("section", { class: `card waiting${opts.segment ? " segment-now" : ""}` },
       h("div", { class: "waiting-dot", "aria-hidden": "true" }),
-      h("h1", { class: "page-title" }, S.waiting_title),
-      h("p", { class: "lead" }, S.waiting_text)) };
+      h("h1", { class: "page-title" }, waitingTitle(opts)),
+      h("p", { class: "lead" }, opts.segment ? S.segment_text : S.waiting_text)) };
   }
   const refs = {};
   const open = activity.state === "open";
   const isVote = activity.kind !== "reflection";
-  const root = h("section", { class: `card activity kind-${activity.kind} state-${activity.state}` },
+  const marks = activity.marks || {};
+  const fromCase = activity.case ? caseBlock(activity.case, S) : null;
+  const root = h("section", { class: `card activity kind-${activity.kind} state-${activity.state}${fromCase ? " has-case" : ""}` },
+    fromCase,
     h("p", { class: "eyebrow" }, S[`kind_${activity.kind}`] || activity.kind),
-    activity.title ? h("h1", { class: "activity-title" }, activity.title) : null,
-    h("div", { class: "prompt" }, activity.prompt));
+    activity.title ? h(fromCase ? "h2" : "h1", { class: "activity-title" }, marked(marks.title, activity.title)) : null,
+    h("div", { class: "prompt" }, marked(marks.prompt, activity.prompt)));
 
-  if (open && isVote) root.append(voteButtons(activity, opts, refs));
+  if (open && isVote) root.append(...voteButtons(activity, opts, refs).filter(Boolean));
   if (open && isVote && activity.kind === "dilemma" && activity.allow_why) root.append(whyBox(activity, opts, refs));
   if (open && !isVote) root.append(postBox(activity, opts, refs));
   if (!open) {
@@ -68,6 +76,46 @@ function build(activity, opts) {
     root.append(h("h2", { class: "section-title" }, S.your_posts), refs.posts = h("ul", { class: "own-posts" }));
   }
   return { root, refs };
+}
+
+/** The case above its question: title, the story (foldable when long, open at first) and the
+ * questions for the table. */
+function caseBlock(c, S) {
+  const marks = c.marks || {};
+  const narrative = c.narrative || "";
+  let story = narrative.trim() ? h("div", { class: "case-story" }, marked(marks.narrative, narrative)) : null;
+  if (story && narrative.length > LONG_STORY) {
+    const fold = h("details", { class: "case-fold disclosure", open: !closedStories.has(c.id) }, h("summary", {}, S.story), story);
+    fold.addEventListener("toggle", () => (fold.open ? closedStories.delete(c.id) : closedStories.add(c.id)));
+    story = fold;
+  }
+  const questions = c.questions || [];
+  return h("div", { class: "case-block" },
+    h("p", { class: "eyebrow" }, S.case_label),
+    h("h1", { class: "case-title" }, marked(marks.title, c.title)),
+    story,
+    questions.length ? h("div", { class: "case-talk" },
+      h("h2", { class: "case-talk-title" }, S.table_questions),
+      h("ol", { class: "case-questions" }, questions.map((q, i) => h("li", {}, marked((marks.questions || [])[i], q))))) : null);
+}
+
+/**
+ * Glossary words that occur in the answers, as buttons of their own above the answers. A
+ * term inside an answer button would put a small target inside a big one: a tap a little
+ * off (or a screen reader, which reads a button in a button as one) would cast a vote
+ * instead of explaining the word. Here a tap can only ever explain.
+ */
+function answerTerms(activity, S) {
+  const runs = (activity.marks && activity.marks.options) || [];
+  const ids = termIds(...runs);
+  if (!ids.length) return null;
+  const label = (id) => {
+    for (const option of runs) for (const [text, term] of option) if (term === id) return text;
+    return id;
+  };
+  return h("div", { class: "answer-terms" },
+    h("p", { class: "answer-terms-hint" }, S.words_in_answers),
+    h("div", { class: "answer-terms-row" }, ids.map((id) => termButton(id, label(id), "chip"))));
 }
 
 function voteButtons(activity, opts, refs) {
@@ -85,9 +133,9 @@ function voteButtons(activity, opts, refs) {
   h("span", { class: "option-mark", "aria-hidden": "true" }, scale ? String(i + 1) : letter(i)),
   h("span", { class: "option-label" }, label),
   h("span", { class: "option-check", "aria-hidden": "true" }, "✓")));
-  return h("div", { class: "options", role: "group", "aria-label": S.choose_one },
+  return [answerTerms(activity, S), h("div", { class: "options", role: "group", "aria-label": S.choose_one },
     h("p", { class: "hint" }, S.tap_to_choose),
-    refs.options);
+    refs.options)];
 }
 
 function currentWhy(opts, activity) {

@@ -5,12 +5,17 @@ import { h, replace, readJSON, fmt, letter, plural as pluralOf } from "./dom.js"
 import { connect } from "./socket.js";
 import { optionBars, scaleColumns, tableBars, legend } from "./bars.js";
 import { fitText } from "./fit.js";
+import { planRange, secondsLeft, mmss, timerToShow, serverClock } from "./schedule.js";
 
 const S = readJSON("strings", {});
 const page = readJSON("page", {}); // {code, key, join_url, qr_url}
 const stage = document.getElementById("stage");
 const corner = document.getElementById("corner");
 const lost = document.getElementById("reconnecting");
+const timerBox = document.getElementById("timer");
+const clock = serverClock();
+const timerMemory = {};
+let timer = null; // the state's timer
 
 let version = -1;
 let lostTimer = null;
@@ -119,11 +124,95 @@ function wallView(state, activity) {
       : h("p", { class: "state-note" }, S.no_posts));
 }
 
+/** Between activities: the segment's title, large, with its planned time. */
+function segmentView(state) {
+  const segment = state.segment;
+  const time = planRange(segment);
+  const url = state.session.join_url || page.join_url;
+  return h("section", { class: "segment-view" },
+    h("div", { class: "segment-text" },
+      h("p", { class: "eyebrow" }, state.session.title),
+      h("h1", { class: "segment-big fit" }, segment.title),
+      time ? h("p", { class: "segment-when" }, time) : null),
+    // Between activities is when latecomers arrive: the way in stays on the screen, quietly.
+    h("aside", { class: "segment-join" },
+      h("img", { src: page.qr_url, alt: S.qr_alt, width: "300", height: "300" }),
+      h("p", { class: "segment-join-title" }, S.join_title),
+      h("p", { class: "segment-join-url" }, codePage(url)),
+      h("p", { class: "segment-join-code" }, state.session.code)));
+}
+
+/** The day's plan: times and titles; the current segment stands out, finished ones fade.
+ * A plan over several days shows the day the room is in (the first day before it starts). */
+function agendaView(state) {
+  const all = state.agenda || [];
+  const here = all.find((s) => s.current);
+  const days = [...new Set(all.map((s) => s.day || 1))].sort((a, b) => a - b);
+  const day = here ? here.day || 1 : days[0];
+  const items = all.filter((s) => (s.day || 1) === day);
+  const hereIndex = items.findIndex((s) => s.current);
+  const passedDay = here && (here.day || 1) > day;
+  const rows = items.map((s, i) => {
+    const done = hereIndex >= 0 ? i < hereIndex : passedDay || (s.started_at !== null && s.started_at !== undefined);
+    return h("li", { class: `agenda-item${s.current ? " is-current" : ""}${done ? " is-done" : ""}` },
+      h("span", { class: "agenda-time" }, planRange(s)),
+      h("span", { class: "agenda-name" }, s.title),
+      s.current ? h("span", { class: "agenda-now" }, S.now) : null);
+  });
+  return h("section", { class: "agenda-view" },
+    h("p", { class: "eyebrow" }, state.session.title,
+      days.length > 1 ? ` · ${fmt(S.day_of, { n: day, total: days.length })}` : ""),
+    h("h1", { class: "agenda-heading" }, S.agenda_title),
+    h("ol", { class: "agenda-list fit" }, rows));
+}
+
+/** An activity from a case: the case's title and story in a column beside it, so the room can
+ * read along while it answers and while the results are up. */
+function withCase(activity, view) {
+  const c = activity.case;
+  if (!c || !(c.narrative || "").trim()) return view;
+  const paragraphs = String(c.narrative).split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  const results = view.querySelector(".results-body");
+  if (results) results.classList.add("fit"); // half the width: the bars shrink to fit if need be
+  return h("div", { class: "case-layout" },
+    h("aside", { class: "case-column" },
+      h("p", { class: "eyebrow" }, S.case_label),
+      h("h2", { class: "case-name" }, c.title),
+      h("div", { class: "case-story fit" }, paragraphs.map((p) => h("p", {}, p)))),
+    view);
+}
+
 function viewFor(state) {
+  if (state.view === "agenda" && (state.agenda || []).length) return agendaView(state);
   const a = state.activity;
-  if (!a) return joinView(state);
-  if (a.state === "revealed") return a.kind === "reflection" ? wallView(state, a) : resultsView(state, a);
-  return questionView(state, a); // open or closed: counts only, never the distribution
+  if (!a) return state.segment ? segmentView(state) : joinView(state);
+  if (a.state === "revealed") {
+    if (a.kind === "reflection") return wallView(state, a);
+    return state.view === "tables" ? resultsView(state, a) : withCase(a, resultsView(state, a));
+  }
+  return withCase(a, questionView(state, a)); // open or closed: counts only, never the distribution
+}
+
+function viewName(state) {
+  if (state.view === "agenda" && (state.agenda || []).length) return "agenda";
+  if (state.activity) return state.activity.state;
+  return state.segment ? "segment" : "join";
+}
+
+/* ---------- the countdown ---------- */
+
+function drawTimer() {
+  const now = clock.now();
+  const left = secondsLeft(timerToShow(timerMemory, timer, now), now);
+  timerBox.hidden = left === null;
+  document.body.classList.toggle("has-timer", left !== null);
+  if (left === null) { timerBox.dataset.sig = ""; return; }
+  const sig = left === 0 ? "up" : mmss(left);
+  if (timerBox.dataset.sig === sig) return;
+  timerBox.dataset.sig = sig;
+  timerBox.dataset.state = left === 0 ? "up" : "running";
+  if (left === 0) replace(timerBox, h("span", { class: "timer-up" }, S.time_up));
+  else replace(timerBox, h("span", { class: "timer-label" }, S.time_left), h("span", { class: "timer-digits" }, sig));
 }
 
 /* ---------- drawing ---------- */
@@ -131,10 +220,15 @@ function viewFor(state) {
 function draw(state) {
   if (typeof state.version === "number" && state.version < version) return; // stale
   version = state.version;
-  document.body.dataset.view = state.activity ? state.activity.state : "join";
+  clock.sync(state.now);
+  timer = state.timer || null;
+  drawTimer();
+  const name = viewName(state);
+  document.body.dataset.view = name;
   replace(stage, viewFor(state));
-  corner.hidden = !state.activity;
-  if (state.activity) {
+  document.body.classList.toggle("has-case", !!stage.querySelector(".case-layout"));
+  corner.hidden = name === "join" || name === "segment";
+  if (!corner.hidden) {
     replace(corner, h("span", {}, S.join_at), " ", h("strong", {}, codePage(state.session.join_url || page.join_url)),
       " · ", h("span", { class: "corner-code" }, state.session.code));
   }
@@ -151,6 +245,9 @@ function showLost(status) {
 function showRenewed(reason) {
   document.body.dataset.view = "renewed";
   corner.hidden = true;
+  timer = null;
+  timerMemory.last = null;
+  drawTimer();
   lost.hidden = true;
   replace(stage, h("section", { class: "renewed" },
     h("h1", {}, S.renewed_title), h("p", {}, S.renewed_text), reason ? h("p", { class: "muted" }, reason) : null));
@@ -164,3 +261,4 @@ connect(`/ws/${encodeURIComponent(page.code)}/screen?key=${encodeURIComponent(pa
   onRefused: showRenewed,
 });
 window.addEventListener("resize", () => { for (const el of stage.querySelectorAll(".fit")) fitText(el); });
+setInterval(drawTimer, 250);
