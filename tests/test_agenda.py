@@ -24,6 +24,7 @@ from tests.live import (
 from workshop.library import DEFAULT_ROOT, load_library
 
 TEMPLATE = "for-kommunestyremotet-2-timer"
+ENGLISH = {"Accept-Language": "en"}
 
 
 async def _console(client: httpx.AsyncClient, code: str) -> dict[str, Any]:
@@ -107,9 +108,11 @@ async def test_a_template_run_from_start_to_end_moves_screen_and_phones_in_step(
     assert final["next"] is None
     # A second press from a console that saw an earlier step changes nothing.
     stale = {"segment": steps[-2][0], "activity": steps[-2][1]}
-    response = await facilitator.post(f"/api/sessions/{code}/next", json={"from": stale})
+    response = await facilitator.post(
+        f"/api/sessions/{code}/next", json={"from": stale}, headers=ENGLISH
+    )
     assert "moved on" in expect_error(response, 409)
-    response = await facilitator.post(f"/api/sessions/{code}/next")
+    response = await facilitator.post(f"/api/sessions/{code}/next", headers=ENGLISH)
     assert "last step" in expect_error(response, 409)
     # Every segment was reached, in order, and remembers when.
     started = [s["started_at"] for s in final["segments"]]
@@ -275,7 +278,7 @@ async def test_bad_plans_and_plan_edits_are_refused_and_change_nothing(
     ]
     for method, path, body, status, phrase in bad_requests:
         response = await getattr(facilitator, method)(
-            f"/api/sessions/{code}/{path}", json=body, headers={"Accept-Language": "en"}
+            f"/api/sessions/{code}/{path}", json=body, headers=ENGLISH
         )
         message = expect_error(response, status)
         assert phrase.lower() in message.lower(), (path, body, message)
@@ -287,11 +290,33 @@ async def test_bad_plans_and_plan_edits_are_refused_and_change_nothing(
     )
     await _next(facilitator, code)
     await _next(facilitator, code)
-    response = await facilitator.delete(f"/api/sessions/{code}/segments/{segment}")
+    response = await facilitator.delete(f"/api/sessions/{code}/segments/{segment}", headers=ENGLISH)
     assert "run" in expect_error(response, 409)
-    empty = await _segment(facilitator, code, title="Pause", minutes=15)
-    response = await facilitator.delete(f"/api/sessions/{code}/segments/{empty}")
+    opened = (await _console(facilitator, code))["current"]
+    response = await facilitator.delete(
+        f"/api/sessions/{code}/activities/{opened}", headers=ENGLISH
+    )
+    assert "opened" in expect_error(response, 409)
+
+    # What has not been run can go: an activity of a case (the case goes with its last
+    # activity), and a whole segment with a case in it.
+    later = await _segment(facilitator, code, title="Pause", minutes=15)
+    response = await facilitator.post(
+        f"/api/sessions/{code}/segments/{later}/cases", json={"case": "lokalavisen-ringer"}
+    )
+    made = response.json()
+    for activity in made["activities"][1:]:
+        response = await facilitator.delete(f"/api/sessions/{code}/activities/{activity}")
+        assert response.status_code == 204
+    state = await _console(facilitator, code)
+    left = [a for a in state["activities"] if a["segment"] == later]
+    assert [a["id"] for a in left] == made["activities"][:1]
+    assert left[0]["case"]["id"] == made["case"]
+    response = await facilitator.delete(f"/api/sessions/{code}/segments/{later}")
     assert response.status_code == 204
+    state = await _console(facilitator, code)
+    assert later not in [s["id"] for s in state["segments"]]
+    assert all(a["segment"] != later for a in state["activities"])
 
 
 async def test_the_library_is_searchable_by_text_and_tag(facilitator: httpx.AsyncClient):

@@ -125,9 +125,9 @@ def segment_spec(body: Mapping[str, Any], base: SegmentSpec | None = None) -> Se
         title = clean_text(body.get("title"), what=N_("The title"), limit=MAX_TITLE)
     return SegmentSpec(
         title,
-        _int(body.get("day"), "day", 1, MAX_DAYS, base.day),
+        _int(body.get("day"), N_("The day"), 1, MAX_DAYS, base.day),
         clock(body["start"]) if "start" in body else base.start,
-        _int(body.get("minutes"), "minutes", 0, MAX_MINUTES, base.minutes),
+        _int(body.get("minutes"), N_("The length in minutes"), 0, MAX_MINUTES, base.minutes),
     )
 
 
@@ -165,7 +165,7 @@ def timer_seconds(value: object) -> int:
     if value is None:
         raise Invalid(N_("Say how many seconds the timer runs."))
     low, high = TIMER_RANGE
-    return _int(value, "seconds", low, high, low)
+    return _int(value, N_("The timer's length in seconds"), low, high, low)
 
 
 # --- the run of show ---------------------------------------------------------------------

@@ -43,7 +43,8 @@ def gettext_for(language: str, message: str, **params: object) -> str:
     text = catalog.gettext(message)
     if not params:
         return text
-    filled = {k: catalog.gettext(v) if isinstance(v, str) else v for k, v in params.items()}
+    # An empty msgid would give the catalog's header, so "" stays "".
+    filled = {k: catalog.gettext(v) if isinstance(v, str) and v else v for k, v in params.items()}
     return text % filled
 
 

@@ -162,7 +162,7 @@ class Planning:
             raise NotFound(N_("This session has no such segment."))
         base = SegmentSpec(segment.title, segment.day, segment.start, segment.minutes)
         spec = segment_spec(body, base)
-        position = _index(body["position"], "position") if "position" in body else None
+        position = _index(body["position"], N_("The position")) if "position" in body else None
         await self.store.update_segment(session.id, segment_id, spec, position)
         await self._publish(session, CONSOLE, SCREEN, PHONES)
 
@@ -207,9 +207,13 @@ class Planning:
     async def move_activity(
         self, session: Session, activity_id: int, body: Mapping[str, Any]
     ) -> None:
-        index = _index(body.get("position"), "position")
+        index = _index(body.get("position"), N_("The position"))
         await self.store.move_activity_to(session.id, activity_id, index)
         await self._publish(session, CONSOLE)
+
+    async def delete_activity(self, session: Session, activity_id: int) -> None:
+        await self.store.delete_activity(session.id, activity_id)
+        await self._publish(session, CONSOLE, SCREEN, PHONES)
 
     # --- the plan as a file -------------------------------------------------------------
 

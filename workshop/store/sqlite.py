@@ -602,17 +602,45 @@ class SQLiteStore:
             )
             if used:
                 raise Conflict(N_("This segment has been run; it stays in the plan."))
-            db.execute(
-                "DELETE FROM session_cases WHERE id IN"
-                " (SELECT case_id FROM activities WHERE segment_id = ?)",
+            cases = _fetchall(
+                db,
+                "SELECT DISTINCT case_id FROM activities"
+                " WHERE segment_id = ? AND case_id IS NOT NULL",
                 (segment_id,),
             )
             db.execute("DELETE FROM activities WHERE segment_id = ?", (segment_id,))
+            db.executemany("DELETE FROM session_cases WHERE id = ?", [(r[0],) for r in cases])
             db.execute("DELETE FROM segments WHERE id = ?", (segment_id,))
             db.execute(
                 "UPDATE sessions SET current_segment_id = NULL"
                 " WHERE id = ? AND current_segment_id = ?",
                 (session_id, segment_id),
+            )
+            _bump(db, session_id)
+
+        await self._write(op)
+
+    async def delete_activity(self, session_id: int, activity_id: int) -> None:
+        def op(db: sqlite3.Connection) -> None:
+            rows = _fetchall(
+                db,
+                "SELECT state, case_id FROM activities WHERE id = ? AND session_id = ?",
+                (activity_id, session_id),
+            )
+            if not rows:
+                raise NotFound(N_("This session has no such activity."))
+            if rows[0][0] != "draft":
+                raise Conflict(N_("This activity has been opened; it stays in the plan."))
+            db.execute("DELETE FROM activities WHERE id = ?", (activity_id,))
+            case_id = rows[0][1]
+            if case_id is not None and not _fetchall(
+                db, "SELECT 1 FROM activities WHERE case_id = ? LIMIT 1", (case_id,)
+            ):
+                db.execute("DELETE FROM session_cases WHERE id = ?", (case_id,))
+            db.execute(
+                "UPDATE sessions SET current_activity_id = NULL"
+                " WHERE id = ? AND current_activity_id = ?",
+                (session_id, activity_id),
             )
             _bump(db, session_id)
 

@@ -99,10 +99,14 @@ async def add_activity(request: Request) -> JSONResponse:
     return JSONResponse({"id": made}, status_code=201)
 
 
-async def move_activity(request: Request) -> JSONResponse:
+async def change_activity(request: Request) -> Response:
     session = await _owned(request)
     activity_id = _id(request, "activity_id")
-    await workshop(request).planning.move_activity(session, activity_id, await json_body(request))
+    planning = workshop(request).planning
+    if request.method == "DELETE":
+        await planning.delete_activity(session, activity_id)
+        return Response(status_code=204)
+    await planning.move_activity(session, activity_id, await json_body(request))
     return JSONResponse({"id": activity_id})
 
 
@@ -151,7 +155,11 @@ routes = [
     Route("/api/sessions/{code}/segments/{segment_id}/cases", add_case, methods=["POST"]),
     Route("/api/sessions/{code}/cases/{case_id}", change_case, methods=["PATCH"]),
     Route("/api/sessions/{code}/activities", add_activity, methods=["POST"]),
-    Route("/api/sessions/{code}/activities/{activity_id}", move_activity, methods=["PATCH"]),
+    Route(
+        "/api/sessions/{code}/activities/{activity_id}",
+        change_activity,
+        methods=["PATCH", "DELETE"],
+    ),
     Route("/api/sessions/{code}/next", next_step, methods=["POST"]),
     Route("/api/sessions/{code}/timer", timer, methods=["POST"]),
     Route("/api/sessions/{code}/plan", plan, methods=["GET", "POST"]),
