@@ -168,9 +168,10 @@ export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
       row = {
         up: h("button", { type: "button", class: "move-button" }, "↑"),
         down: h("button", { type: "button", class: "move-button" }, "↓"),
+        remove: h("button", { type: "button", class: "move-button remove-button" }, "×"),
         card: null,
       };
-      row.root = h("div", { class: "plan-activity" }, h("div", { class: "move-col" }, row.up, row.down));
+      row.root = h("div", { class: "plan-activity" }, h("div", { class: "move-col" }, row.up, row.down, row.remove));
       rows.set(a.id, row);
     }
     row.card = activityCard(row.card, a, ctx);
@@ -184,6 +185,14 @@ export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
     row.down.title = S.move_down;
     row.up.onclick = (e) => act(e.currentTarget, () => api.moveActivity(a.id, index - 1));
     row.down.onclick = (e) => act(e.currentTarget, () => api.moveActivity(a.id, index + 1));
+    // Only what has never been opened can go; an opened activity has answers to keep.
+    row.remove.hidden = a.state !== "draft";
+    row.remove.setAttribute("aria-label", fmt(S.remove_activity_named, { title }));
+    row.remove.title = S.remove_activity;
+    row.remove.onclick = (e) => {
+      if (!window.confirm(fmt(S.remove_activity_confirm, { title }))) return;
+      act(e.currentTarget, async () => { await api.deleteActivity(a.id); toast(S.activity_removed, "ok"); });
+    };
     row.root.classList.toggle("in-case", !!a.case);
     return row.root;
   }

@@ -62,6 +62,7 @@ const api = {
   addCase: (segment, caseId) => postJSON(`${base}/segments/${segment}/cases`, { case: caseId }),
   updateCase: (id, body) => patchJSON(`${base}/cases/${id}`, body),
   moveActivity: (id, position) => patchJSON(`${base}/activities/${id}`, { position }),
+  deleteActivity: (id) => deleteJSON(`${base}/activities/${id}`),
   applyTemplate: (template) => postJSON(`${base}/agenda`, { template }),
   importPlan: (plan) => postJSON(`${base}/plan`, plan),
   libraryCases: (params) => getJSON(`/api/library/cases?${params}`),

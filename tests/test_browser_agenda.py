@@ -335,6 +335,15 @@ async def test_console_builds_a_plan(server: Server, browser: Browser) -> None:
             second_title, timeout=TIMEOUT
         )
 
+        # Remove the last one (a draft): after a confirmation it leaves the plan.
+        last_title = await activities.nth(count - 1).locator(".card-title").inner_text()
+        console.once("dialog", lambda dialog: dialog.accept())
+        await activities.nth(count - 1).locator(".remove-button").click()
+        await expect(activities).to_have_count(count - 1, timeout=TIMEOUT)
+        titles = [a["title"] or a["prompt"] for a in (await plan(facilitator, code))["activities"]]
+        assert last_title not in titles
+        count -= 1
+
         # An activity of one's own, written in the segment.
         await segment.get_by_role(
             "button", name=re.compile(re.escape(nb("Write your own")))
