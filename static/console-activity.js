@@ -5,6 +5,7 @@ import { h, patch, fmt } from "./dom.js";
 import { optionBars, markFor } from "./bars.js";
 
 const openDetails = new Set(); // which "Per table" / "Reasons" boxes the facilitator opened
+const editing = new Set(); // drafts whose text editor is open
 
 export function activityCard(existing, activity, ctx) {
   const card = existing || h("article", { class: "activity-card", dataset: { id: String(activity.id) } },
@@ -12,8 +13,9 @@ export function activityCard(existing, activity, ctx) {
   const isCurrent = ctx.current === activity.id;
   card.className = `activity-card state-${activity.state}${isCurrent ? " is-current" : ""}`;
   const [head, results] = card.children;
+  if (activity.state !== "draft") editing.delete(activity.id);
   patch(head, JSON.stringify([activity.id, activity.state, activity.kind, activity.title, activity.prompt,
-    activity.options, isCurrent]), () => headPart(activity, isCurrent, ctx));
+    activity.options, isCurrent, editing.has(activity.id)]), () => headPart(activity, isCurrent, ctx));
   patch(results, JSON.stringify([activity.state, activity.answered, activity.answered_by_table, activity.results,
     activity.posts, activity.whys, ctx.tables.length]), () => resultsPart(activity, ctx));
   return card;
@@ -35,6 +37,14 @@ function headPart(activity, isCurrent, ctx) {
     case "revealed": controls.push(button(S.hide_results, setState("closed")), button(S.reopen, setState("open"))); break;
   }
   if (!isCurrent) controls.push(button(S.show_on_screen, () => ctx.showOnScreen(activity.id), "ghost"));
+  const redraw = (e) => {
+    const head = e.currentTarget.closest(".card-head");
+    head.replaceChildren(...headPart(activity, isCurrent, ctx).filter(Boolean));
+  };
+  if (activity.state === "draft" && ctx.editActivity && !editing.has(activity.id)) {
+    controls.push(h("button", { type: "button", class: "button small ghost",
+      onclick: (e) => { editing.add(activity.id); redraw(e); } }, S.edit_text));
+  }
   return [
     h("div", { class: "card-title-row" },
       h("span", { class: `badge state-badge ${activity.state}` }, S[`state_${activity.state}`]),
@@ -43,7 +53,48 @@ function headPart(activity, isCurrent, ctx) {
     h("h3", { class: "card-title" }, titleOf(activity)),
     activity.title ? h("p", { class: "card-prompt" }, activity.prompt) : null,
     h("div", { class: "card-controls" }, controls),
+    editing.has(activity.id) ? textEditor(activity, ctx, redraw) : null,
   ];
+}
+
+/** A draft's texts, changed for this session only (PATCH; the state update redraws). */
+function textEditor(activity, ctx, redraw) {
+  const { S, act } = ctx;
+  const id = (name) => `edit-${activity.id}-${name}`;
+  const hasOptions = activity.kind === "dilemma" || activity.kind === "poll";
+  const title = h("input", { id: id("title"), class: "input", type: "text", maxLength: 200, value: activity.title });
+  const prompt = h("textarea", { id: id("prompt"), class: "input", rows: 4, maxlength: 4000 });
+  prompt.value = activity.prompt;
+  const options = hasOptions ? h("textarea", { id: id("options"), class: "input", rows: activity.options.length + 1 }) : null;
+  if (options) options.value = activity.options.join("\n");
+  const close = (e) => { editing.delete(activity.id); redraw(e); };
+  const save = h("button", { type: "submit", class: "button small primary" }, S.save);
+  return h("form", {
+    class: "activity-editor",
+    onsubmit: (e) => {
+      e.preventDefault();
+      const body = { title: title.value, prompt: prompt.value };
+      if (options) body.options = options.value.split("\n").map((o) => o.trim()).filter(Boolean);
+      // Closed before the request: the state update it causes may arrive before its answer.
+      act(save, async () => {
+        editing.delete(activity.id);
+        try {
+          await ctx.editActivity(activity.id, body);
+        } catch (err) {
+          editing.add(activity.id);
+          throw err;
+        }
+      });
+    },
+  },
+    h("label", { for: id("title") }, S.title_optional),
+    title,
+    h("label", { for: id("prompt") }, S.text_people_see),
+    prompt,
+    options ? h("label", { for: id("options") }, S.options_one_per_line) : null,
+    options,
+    h("div", { class: "card-controls" }, save,
+      h("button", { type: "button", class: "button small ghost", onclick: close }, S.cancel)));
 }
 
 function resultsPart(activity, ctx) {

@@ -63,6 +63,7 @@ const api = {
   updateCase: (id, body) => patchJSON(`${base}/cases/${id}`, body),
   moveActivity: (id, position) => patchJSON(`${base}/activities/${id}`, { position }),
   deleteActivity: (id) => deleteJSON(`${base}/activities/${id}`),
+  editActivity: (id, body) => patchJSON(`${base}/activities/${id}`, body),
   applyTemplate: (template) => postJSON(`${base}/agenda`, { template }),
   importPlan: (plan) => postJSON(`${base}/plan`, plan),
   libraryCases: (params) => getJSON(`/api/library/cases?${params}`),
@@ -70,7 +71,8 @@ const api = {
 };
 
 const cardContext = (s) => ({ S, act, current: s.current, tables: s.tables, participants: s.participants,
-  setState: api.setState, showOnScreen: api.showOnScreen, setHidden: api.setHidden });
+  setState: api.setState, showOnScreen: api.showOnScreen, setHidden: api.setHidden,
+  editActivity: api.editActivity });
 
 const form = $("new-activity");
 const runBar = createRunBar({ S, act, api, clock });

@@ -361,3 +361,48 @@ async def test_a_broken_case_is_refused_with_its_line_and_the_rest_loads(
         await anna.aclose()
     finally:
         server.stop()
+
+
+async def test_a_draft_activity_is_edited_for_this_session_and_answered_as_edited(
+    server: Server, facilitator: httpx.AsyncClient
+):
+    code = (await new_session(facilitator, tables=1))["code"]
+    segment = await _segment(facilitator, code, title="Habilitet")
+    made = (
+        await facilitator.post(
+            f"/api/sessions/{code}/segments/{segment}/cases",
+            json={"case": "habilitet-svogerens-tomt"},
+        )
+    ).json()
+    dilemma = made["activities"][0]
+    phone = await Phone.join(server, code)
+    await phone.connect()
+    # An answer to a draft is refused, and must not leave the old text behind anywhere.
+    assert (await phone.vote(dilemma, 0))["type"] == "error"
+    options = ["Si ifra", "Si ikke noe", "Spør ordføreren", "Melde forfall"]  # was three
+    response = await facilitator.patch(
+        f"/api/sessions/{code}/activities/{dilemma}",
+        json={"prompt": "Hva gjør Ingrid nå?", "options": options},
+    )
+    assert response.status_code == 200, response.text
+    response = await facilitator.post(
+        f"/api/sessions/{code}/activities/{dilemma}/state", json={"state": "open"}
+    )
+    assert response.status_code == 200
+    assert phone.socket is not None
+    shown = await phone.socket.wait_for(
+        lambda m: m["type"] == "activity" and m["activity"] and m["activity"]["id"] == dilemma
+    )
+    assert shown["activity"]["prompt"] == "Hva gjør Ingrid nå?"
+    assert shown["activity"]["options"] == options
+    assert (await phone.vote(dilemma, 3))["type"] == "ack"  # the fourth option, new here
+    response = await facilitator.patch(
+        f"/api/sessions/{code}/activities/{dilemma}", json={"prompt": "Noe annet"}, headers=ENGLISH
+    )
+    assert "opened" in expect_error(response, 409)
+    for bad in ({"options": ["Bare ett"]}, {"prompt": ""}, {}, {"position": "først"}):
+        response = await facilitator.patch(
+            f"/api/sessions/{code}/activities/{made['activities'][1]}", json=bad
+        )
+        assert expect_error(response, 400)
+    await phone.close()

@@ -335,6 +335,18 @@ async def test_console_builds_a_plan(server: Server, browser: Browser) -> None:
             second_title, timeout=TIMEOUT
         )
 
+        # A draft's text, changed for this session.
+        first = activities.nth(0)
+        await first.get_by_role("button", name=nb("Edit text")).click()
+        text_editor = first.locator("form.activity-editor")
+        new_prompt = "Hva ville du gjort i Ingrids sted?"
+        await text_editor.get_by_label(nb("Text people see")).fill(new_prompt)
+        await text_editor.get_by_role("button", name=nb("Save")).click()
+        await expect(text_editor).to_have_count(0, timeout=TIMEOUT)
+        await expect(first).to_contain_text("Hva ville du gjort i Ingrids sted?")
+        prompts = [a["prompt"] for a in (await plan(facilitator, code))["activities"]]
+        assert "Hva ville du gjort i Ingrids sted?" in prompts
+
         # Remove the last one (a draft): after a confirmation it leaves the plan.
         last_title = await activities.nth(count - 1).locator(".card-title").inner_text()
         console.once("dialog", lambda dialog: dialog.accept())

@@ -38,6 +38,7 @@ from workshop.snapshots import timer_view
 from workshop.store import Store
 
 Publish = Callable[..., Awaitable[None]]
+Forget = Callable[[int, int], None]
 
 
 def _index(value: object, what: str) -> int:
@@ -65,10 +66,11 @@ def case_plan(case: Case, language: str) -> PlanItem:
 
 
 class Planning:
-    def __init__(self, store: Store, library: Library, publish: Publish) -> None:
+    def __init__(self, store: Store, library: Library, publish: Publish, forget: Forget) -> None:
         self.store = store
         self.library = library
         self._publish = publish
+        self._forget = forget  # drops a cached activity definition after its text changed
 
     # --- the library --------------------------------------------------------------------
 
@@ -204,15 +206,35 @@ class Planning:
         await self._publish(session, CONSOLE)
         return activity.id
 
-    async def move_activity(
+    async def change_activity(
         self, session: Session, activity_id: int, body: Mapping[str, Any]
     ) -> None:
-        index = _index(body.get("position"), N_("The position"))
-        await self.store.move_activity_to(session.id, activity_id, index)
+        """Move a draft within its segment (`position`), or change its text for this
+        session (`title`, `prompt`, `options`, `allow_why`)."""
+        edits = {"title", "prompt", "options", "allow_why"} & body.keys()
+        if edits:
+            activity = await self.store.activity(session.id, activity_id)
+            if activity is None:
+                raise NotFound(N_("This session has no such activity."))
+            spec = activity_spec(
+                activity.kind.value,
+                body.get("prompt", activity.prompt),
+                body.get("options", list(activity.options) or None),
+                body.get("title", activity.title),
+                body.get("allow_why", activity.allow_why),
+            )
+            await self.store.update_activity(session.id, activity_id, spec)
+            self._forget(session.id, activity_id)
+        if "position" in body:
+            index = _index(body["position"], N_("The position"))
+            await self.store.move_activity_to(session.id, activity_id, index)
+        elif not edits:
+            raise Invalid(N_("Say what to change: position, title, prompt or options."))
         await self._publish(session, CONSOLE)
 
     async def delete_activity(self, session: Session, activity_id: int) -> None:
         await self.store.delete_activity(session.id, activity_id)
+        self._forget(session.id, activity_id)
         await self._publish(session, CONSOLE, SCREEN, PHONES)
 
     # --- the plan as a file -------------------------------------------------------------

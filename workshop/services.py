@@ -74,7 +74,7 @@ class Workshop:
         self.broadcast = broadcast
         self.hubs = hubs
         self.library = library or Library(cases={}, agendas={}, glossaries={}, tags={}, problems=[])
-        self.planning = Planning(store, self.library, self._publish)
+        self.planning = Planning(store, self.library, self._publish, self._forget_activity)
         self._asks: dict[tuple[int, object], Activity] = {}
         self._marked = functools.lru_cache(maxsize=MARKED_KEPT)(self._mark)
 
@@ -220,9 +220,13 @@ class Workshop:
             raise NotFound(N_("This session has no such activity."))
         return found
 
+    def _forget_activity(self, session_id: int, activity_id: int) -> None:
+        self._asks.pop((session_id, activity_id), None)
+
     async def _answerable(self, session: Session, activity_id: object) -> Activity:
         """The activity an answer is for, without a read per answer: what an activity asks
-        never changes once made, and whether it is open is the store's call at the write."""
+        changes only while it is a draft (and `Planning` then drops it from here), and
+        whether it is open is the store's call at the write."""
         key = (session.id, activity_id)
         found = self._asks.get(key)
         if found is None:

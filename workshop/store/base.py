@@ -169,6 +169,10 @@ class Store(Protocol):
         """Conflict when one of its activities has left draft."""
         ...
 
+    async def update_activity(self, session_id: int, activity_id: int, spec: ActivitySpec) -> None:
+        """A draft's text (Conflict once opened: answers were given to what it said)."""
+        ...
+
     async def delete_activity(self, session_id: int, activity_id: int) -> None:
         """A draft only (Conflict otherwise); its case goes with its last activity."""
         ...

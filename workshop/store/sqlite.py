@@ -620,6 +620,32 @@ class SQLiteStore:
 
         await self._write(op)
 
+    async def update_activity(self, session_id: int, activity_id: int, spec: ActivitySpec) -> None:
+        def op(db: sqlite3.Connection) -> None:
+            cursor = db.execute(
+                "UPDATE activities SET title = ?, prompt = ?, options = ?, allow_why = ?"
+                " WHERE id = ? AND session_id = ? AND state = 'draft'",
+                (
+                    spec.title,
+                    spec.prompt,
+                    json.dumps(list(spec.options), ensure_ascii=False),
+                    int(spec.allow_why),
+                    activity_id,
+                    session_id,
+                ),
+            )
+            if cursor.rowcount == 0:
+                if _fetchall(
+                    db,
+                    "SELECT 1 FROM activities WHERE id = ? AND session_id = ?",
+                    (activity_id, session_id),
+                ):
+                    raise Conflict(N_("This activity has been opened; its text stays as it was."))
+                raise NotFound(N_("This session has no such activity."))
+            _bump(db, session_id)
+
+        await self._write(op)
+
     async def delete_activity(self, session_id: int, activity_id: int) -> None:
         def op(db: sqlite3.Connection) -> None:
             rows = _fetchall(

@@ -106,7 +106,7 @@ async def change_activity(request: Request) -> Response:
     if request.method == "DELETE":
         await planning.delete_activity(session, activity_id)
         return Response(status_code=204)
-    await planning.move_activity(session, activity_id, await json_body(request))
+    await planning.change_activity(session, activity_id, await json_body(request))
     return JSONResponse({"id": activity_id})
 
 
