@@ -86,3 +86,24 @@ def test_a_plan_file_is_checked_whole():
     ):
         with pytest.raises(Invalid):
             read_plan(bad)
+
+
+def test_a_term_is_marked_where_it_first_appears_in_a_text():
+    from workshop.snapshots import first_marks_only
+
+    runs = [
+        ("Det ", None),
+        ("kommunestyret", "ks"),
+        (" og ", None),
+        ("kommunestyret", "ks"),
+        (" og ", None),
+        ("ordføreren", "o"),
+        (".", None),
+    ]
+    assert first_marks_only(runs) == [
+        ("Det ", None),
+        ("kommunestyret", "ks"),
+        (" og kommunestyret og ", None),
+        ("ordføreren", "o"),
+        (".", None),
+    ]

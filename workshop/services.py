@@ -93,7 +93,7 @@ class Workshop:
         return snapshots.Marks(mark if len(glossary) else None, explain)
 
     def _mark(self, language: str, text: str) -> list[tuple[str, str | None]]:
-        return self.library.glossary(language).mark(text)
+        return snapshots.first_marks_only(self.library.glossary(language).mark(text))
 
     # --- facilitators -------------------------------------------------------------------
 

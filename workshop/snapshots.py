@@ -28,6 +28,23 @@ Mark = Callable[[str], list[tuple[str, str | None]]]
 """A glossary's `mark`: a text as runs of (text, term id or None)."""
 
 
+def first_marks_only(runs: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """Each term marked where it first appears in a text: a story with "kommunestyret" in
+    every paragraph gets one underline, not six."""
+    out: list[tuple[str, str | None]] = []
+    seen: set[str] = set()
+    for text, term_id in runs:
+        if term_id is not None and term_id in seen:
+            term_id = None
+        if term_id is not None:
+            seen.add(term_id)
+        if term_id is None and out and out[-1][1] is None:
+            out[-1] = (out[-1][0] + text, None)
+        else:
+            out.append((text, term_id))
+    return out
+
+
 class Marks:
     """Glossary marks for the texts a reader sees, and the terms they use (docs/api.md)."""
 
