@@ -338,8 +338,11 @@ async def test_the_library_is_searchable_by_text_and_tag(facilitator: httpx.Asyn
     response = await facilitator.get("/api/library/cases/finnes-ikke")
     assert expect_error(response, 404)
     async with httpx.AsyncClient(base_url=str(facilitator.base_url)) as anonymous:
-        response = await anonymous.get("/api/library/cases")
-        assert expect_error(response, 401)
+        for path in ("cases", "cases?language=en", "cases/lokalavisen-ringer", "agendas"):
+            response = await anonymous.get(f"/api/library/{path}")
+            assert expect_error(response, 401), path
+    response = await facilitator.get("/api/library/cases", params={"language": "sv"})
+    assert expect_error(response, 400)
 
 
 async def test_a_broken_case_is_refused_with_its_line_and_the_rest_loads(

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from workshop.domain import N_, Invalid, Session
+from workshop.domain import LANGUAGES, N_, Invalid, Session
 from workshop.i18n import negotiate
 from workshop.web.api import _facilitator, _owned
 from workshop.web.guard import json_body, workshop
@@ -24,31 +24,31 @@ def _id(request: Request, name: str) -> int:
 
 
 async def _language(request: Request) -> str:
+    """A logged-in facilitator's library language: `?language=`, else their browser's."""
     await _facilitator(request)
-    return negotiate(request.headers.get("accept-language"))
+    language = request.query_params.get("language") or negotiate(
+        request.headers.get("accept-language")
+    )
+    if language not in LANGUAGES:
+        raise Invalid(N_("Language must be one of nb, nn or en."))
+    return language
 
 
 async def library_cases(request: Request) -> JSONResponse:
-    planning = workshop(request).planning
+    language = await _language(request)
     params = request.query_params
-    language = params.get("language") or await _language(request)
-    if language not in ("nb", "nn", "en"):
-        raise Invalid(N_("Language must be one of nb, nn or en."))
+    planning = workshop(request).planning
     return JSONResponse(planning.cases(language, params.get("q", ""), params.get("tag", "")))
 
 
 async def library_case(request: Request) -> JSONResponse:
-    language = request.query_params.get("language") or await _language(request)
-    if language not in ("nb", "nn", "en"):
-        raise Invalid(N_("Language must be one of nb, nn or en."))
+    language = await _language(request)
     planning = workshop(request).planning
     return JSONResponse(planning.case(request.path_params["case_id"], language))
 
 
 async def library_agendas(request: Request) -> JSONResponse:
-    language = request.query_params.get("language") or await _language(request)
-    if language not in ("nb", "nn", "en"):
-        raise Invalid(N_("Language must be one of nb, nn or en."))
+    language = await _language(request)
     return JSONResponse(workshop(request).planning.agendas(language))
 
 
