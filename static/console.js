@@ -103,6 +103,8 @@ function drawRoom(s) {
 function draw(s) {
   if (!s || (typeof s.version === "number" && s.version < version)) return;
   version = s.version;
+  // Activities name their case by id; the state carries each case once.
+  for (const a of s.activities || []) if (a.case && s.cases) a.case = s.cases[String(a.case.id)] || a.case;
   state = s;
   clock.sync(s.now);
   drawRoom(s);

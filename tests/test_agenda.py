@@ -75,8 +75,12 @@ async def test_a_template_run_from_start_to_end_moves_screen_and_phones_in_step(
     assert len(state["activities"]) == expected_activities
     first_case = library.cases[template.segments[1].cases[0]].text("nb")
     case_activities = [a for a in state["activities"] if a["case"]]
-    assert case_activities[0]["case"]["title"] == first_case.title
-    assert case_activities[0]["case"]["notes"] == first_case.notes  # the console sees notes
+    copied = state["cases"][str(case_activities[0]["case"]["id"])]
+    assert copied["title"] == first_case.title
+    assert copied["notes"] == first_case.notes  # the console sees notes
+    assert "".join(run for run, _ in copied["marks"]["narrative"]) == copied["narrative"]
+    # Each case once in the state, however many activities it has.
+    assert len(state["cases"]) == len({a["case"]["id"] for a in case_activities})
     assert state["next"] == {"segment": state["segments"][0]["id"], "activity": None}
 
     screen = await Socket.open(screen_socket_url(created))

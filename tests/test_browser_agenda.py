@@ -88,7 +88,7 @@ async def test_a_day_run_from_the_plan(server: Server, browser: Browser) -> None
         segments = state["segments"]
         assert len(segments) == 5
         first_case = next(a for a in state["activities"] if a["case"])
-        case = first_case["case"]
+        case = state["cases"][str(first_case["case"]["id"])]
 
         _, console = await console_page(browser, server, code)
         watch_errors(console, errors)
@@ -324,7 +324,7 @@ async def test_console_builds_a_plan(server: Server, browser: Browser) -> None:
         )
         case_id = (await plan(facilitator, code))["activities"][0]["case"]["id"]
         state = await plan(facilitator, code)
-        edited = next(a["case"] for a in state["activities"] if a["case"])
+        edited = next(iter(state["cases"].values()))
         assert edited["questions"] == ["Hva gjør du?", "Hvem spør du?"]
         assert edited["id"] == case_id
 

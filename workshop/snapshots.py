@@ -182,13 +182,17 @@ def live_activity(
     names: dict[int, str],
     *,
     console: bool,
-    marks: Marks | None = None,
 ) -> dict[str, Any]:
     """An activity with its answers: everything for the console, what may be shown on screen.
     `names` are the table names by number."""
     view = activity_view(activity, room.session.language)
     case = room.cases.get(activity.case_id) if activity.case_id is not None else None
-    view["case"] = case_view(case, marks, notes=console) if case else None
+    if case is None:
+        view["case"] = None
+    elif console:
+        view["case"] = {"id": case.id}  # the case itself is in the state's `cases`, once
+    else:
+        view["case"] = case_view(case, None, notes=False)
     view["segment"] = activity.segment_id
     tally = tally_of(room, activity) if activity.is_vote else None
     view["answered"], view["answered_by_table"] = answered(room, activity, tally)
@@ -258,9 +262,7 @@ def console_state(room: Room, join_url: str, screen_url: str, marks: Marks) -> d
     state["session"]["screen_url"] = screen_url
     state["current"] = room.session.current_activity_id
     names = table_names(room)
-    state["activities"] = [
-        live_activity(room, a, names, console=True, marks=marks) for a in room.activities
-    ]
+    state["activities"] = [live_activity(room, a, names, console=True) for a in room.activities]
     steps = run_of_show(room.segments, room.activities)
     session = room.session
     following = next_step(steps, session.current_segment_id, session.current_activity_id)
@@ -276,6 +278,8 @@ def console_state(room: Room, join_url: str, screen_url: str, marks: Marks) -> d
         for s in room.segments
     ]
     state["current_segment"] = session.current_segment_id
+    # Each case once, not once per activity: a day's plan carries 10-20 stories.
+    state["cases"] = {str(c.id): case_view(c, marks, notes=True) for c in room.cases.values()}
     state["terms"] = marks.terms
     state["next"] = (
         {"segment": following.segment_id, "activity": following.activity_id} if following else None
