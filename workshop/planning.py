@@ -87,8 +87,8 @@ class Planning:
         return {
             "cases": [case_summary(c, language) for c in found],
             "tags": [
-                {"id": tag_id, "name": names.get(language) or names.get("nb", tag_id)}
-                for tag_id, names in self.library.tags.items()
+                {"id": tag, "name": self.library.tag_name(tag, language)}
+                for tag in self.library.tags
             ],
         }
 

@@ -1,7 +1,8 @@
 """What each audience is shown, as plain dicts: the shapes of the state messages.
 
-Pure functions of stored data (a `Room`) and the reader's language; `services` renders them.
-The screen sees a distribution only once the facilitator reveals it; the console always.
+Functions of stored data (a `Room`), the reader's language and the clock (a timer that has
+run out is no longer shown); `services` renders them. The screen sees a distribution only
+once the facilitator reveals it; the console always.
 """
 
 from __future__ import annotations
