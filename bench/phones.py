@@ -42,6 +42,15 @@ class Reply:
     at: float
 
 
+async def answered_ping(conn: ClientConnection, message: dict[str, Any]) -> bool:
+    """Answer the server's heartbeat as every page does (a socket that does not is closed
+    after WORKSHOP_QUIET_SECONDS); True when `message` was that ping."""
+    if message.get("type") != "ping":
+        return False
+    await conn.send('{"type":"pong"}')
+    return True
+
+
 @dataclass
 class Phone:
     """One participant's socket."""
@@ -85,9 +94,8 @@ class Phone:
                 self.frames += 1
                 self.bytes += len(data)
                 message = json.loads(data)
-                if message.get("type") == "ping":  # the server's heartbeat, as the page answers it
+                if await answered_ping(self.conn, message):
                     self.pings += 1
-                    await self.conn.send('{"type":"pong"}')
                     self.pongs += 1
                 else:
                     self._file(message, now)
@@ -193,6 +201,8 @@ class Watcher:
                 self.frames += 1
                 self.bytes += len(data)
                 message = json.loads(data)
+                if await answered_ping(self.conn, message):
+                    continue
                 if message.get("type") == "state":
                     activity = message.get("activity") or {}
                     self.states.append((now, activity.get("id"), activity.get("answered", 0)))
