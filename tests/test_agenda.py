@@ -88,7 +88,7 @@ async def test_a_template_run_from_start_to_end_moves_screen_and_phones_in_step(
     for phone in phones:
         await phone.connect()
 
-    steps = [(s["id"], None) for s in state["segments"][:0]]
+    steps: list[tuple[int, int | None]] = []
     for segment in state["segments"]:
         steps.append((segment["id"], None))
         steps.extend((segment["id"], a) for a in segment["activities"])
@@ -106,8 +106,10 @@ async def test_a_template_run_from_start_to_end_moves_screen_and_phones_in_step(
             assert states[activity_id] == "open"
             assert [i for i, s in states.items() if s == "open"] == [activity_id]
 
-    # The phone sees the case's text with glossary marks that rebuild it exactly.
+    # The day ends on its last segment, which has no activity: phones show its title.
     last = phones[0].socket.received[-1]  # type: ignore[union-attr]
+    assert last["type"] == "activity" and last["activity"] is None
+    assert last["segment"] == {"title": state["segments"][-1]["title"]}
     final = await _console(facilitator, code)
     assert final["next"] is None
     # A second press from a console that saw an earlier step changes nothing.
@@ -116,12 +118,12 @@ async def test_a_template_run_from_start_to_end_moves_screen_and_phones_in_step(
         f"/api/sessions/{code}/next", json={"from": stale}, headers=ENGLISH
     )
     assert "moved on" in expect_error(response, 409)
+    assert (await _console(facilitator, code))["current_segment"] == steps[-1][0]
     response = await facilitator.post(f"/api/sessions/{code}/next", headers=ENGLISH)
     assert "last step" in expect_error(response, 409)
     # Every segment was reached, in order, and remembers when.
     started = [s["started_at"] for s in final["segments"]]
     assert all(started) and started == sorted(started)
-    assert last["type"] == "activity"
     await screen.close()
     for phone in phones:
         await phone.close()
