@@ -1,0 +1,19 @@
+"""The SQLite store: WAL, one writer connection with group commit (`group.py`), and two
+reader connections: one for single reads, one for the consistent snapshots of `room()`.
+
+One module a concern; `SQLiteStore` puts them together."""
+
+from __future__ import annotations
+
+from workshop.store.sqlite.accounts import Accounts
+from workshop.store.sqlite.plan import Plan
+from workshop.store.sqlite.room import RoomReads
+from workshop.store.sqlite.sessions import Sessions
+from workshop.store.sqlite.submissions import Submissions
+
+
+class SQLiteStore(Accounts, Sessions, Plan, Submissions, RoomReads):
+    """The `Store` protocol on one SQLite file."""
+
+
+__all__ = ["SQLiteStore"]

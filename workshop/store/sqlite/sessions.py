@@ -1,0 +1,148 @@
+"""Sessions, their tables and the participants seated at them."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import aiosqlite
+
+from workshop.domain import (
+    Participant,
+    Session,
+    Table,
+)
+from workshop.store.base import UNCHANGED, Unchanged
+from workshop.store.sqlite.connection import Connection
+from workshop.store.sqlite.rows import (
+    SEATED,
+    bump,
+    count_seated,
+    fetchall,
+    session_from,
+)
+
+
+class Sessions(Connection):
+    # --- sessions and tables ------------------------------------------------------------
+
+    async def create_session(
+        self,
+        *,
+        code: str,
+        facilitator_id: int,
+        title: str,
+        language: str,
+        screen_key: str,
+        base_url: str,
+        table_names: Sequence[str],
+    ) -> Session | None:
+        def op(db: sqlite3.Connection) -> Session | None:
+            if fetchall(db, "SELECT 1 FROM sessions WHERE code = ?", (code,)):
+                return None
+            cursor = db.execute(
+                "INSERT INTO sessions (code, facilitator_id, title, language, screen_key,"
+                " base_url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (code, facilitator_id, title, language, screen_key, base_url, time.time()),
+            )
+            session_id = cursor.lastrowid or 0
+            db.executemany(
+                "INSERT INTO tables (session_id, number, name) VALUES (?, ?, ?)",
+                [(session_id, n, name) for n, name in enumerate(table_names, start=1)],
+            )
+            rows = fetchall(db, "SELECT * FROM sessions WHERE id = ?", (session_id,))
+            return session_from(rows[0])
+
+        return await self._write(op)
+
+    async def session(self, code: str) -> Session | None:
+        row = await self._one("SELECT * FROM sessions WHERE code = ?", (code,))
+        return session_from(row) if row else None
+
+    async def sessions_of(self, facilitator_id: int) -> list[Session]:
+        rows = await self._all(
+            "SELECT * FROM sessions WHERE facilitator_id = ? ORDER BY created_at DESC",
+            (facilitator_id,),
+        )
+        return [session_from(r) for r in rows]
+
+    async def update_session(
+        self,
+        session_id: int,
+        *,
+        current_activity_id: int | Unchanged | None = UNCHANGED,
+        screen_view: str | None = None,
+        screen_key: str | None = None,
+    ) -> Session:
+        changes: dict[str, Any] = {}
+        if not isinstance(current_activity_id, Unchanged):
+            changes["current_activity_id"] = current_activity_id
+        if screen_view is not None:
+            changes["screen_view"] = screen_view
+        if screen_key is not None:
+            changes["screen_key"] = screen_key
+
+        def op(db: sqlite3.Connection) -> Session:
+            sets = "".join(f"{column} = ?, " for column in changes)
+            db.execute(
+                f"UPDATE sessions SET {sets}version = version + 1 WHERE id = ?",
+                (*changes.values(), session_id),
+            )
+            rows = fetchall(db, "SELECT * FROM sessions WHERE id = ?", (session_id,))
+            return session_from(rows[0])
+
+        return await self._write(op)
+
+    async def tables(self, session_id: int, db: aiosqlite.Connection | None = None) -> list[Table]:
+        rows = await self._all(
+            "SELECT number, name, capacity FROM tables WHERE session_id = ? ORDER BY number",
+            (session_id,),
+            db,
+        )
+        return [Table(r["number"], r["name"], r["capacity"]) for r in rows]
+
+    async def seated(self, session_id: int) -> dict[int, int]:
+        return await self._seated(session_id)
+
+    async def _seated(
+        self, session_id: int, db: aiosqlite.Connection | None = None
+    ) -> dict[int, int]:
+        rows = await self._all(SEATED, (session_id,), db)
+        return {r[0]: r[1] for r in rows}
+
+    # --- participants -------------------------------------------------------------------
+
+    async def seat_participant(
+        self,
+        session_id: int,
+        name: str,
+        token_hash: str,
+        choose: Callable[[list[Table], Mapping[int, int]], int],
+    ) -> Participant:
+        def op(db: sqlite3.Connection) -> Participant:
+            rows = fetchall(
+                db,
+                "SELECT number, name, capacity FROM tables WHERE session_id = ? ORDER BY number",
+                (session_id,),
+            )
+            tables = [Table(r[0], r[1], r[2]) for r in rows]
+            table = choose(tables, count_seated(db, session_id))
+            cursor = db.execute(
+                "INSERT INTO participants (session_id, table_number, name, token_hash,"
+                " created_at) VALUES (?, ?, ?, ?, ?)",
+                (session_id, table, name, token_hash, time.time()),
+            )
+            bump(db, session_id)
+            return Participant(cursor.lastrowid or 0, session_id, table, name)
+
+        return await self._write(op)
+
+    async def participant_by_token(self, session_id: int, token_hash: str) -> Participant | None:
+        row = await self._one(
+            "SELECT id, session_id, table_number, name FROM participants"
+            " WHERE token_hash = ? AND session_id = ?",
+            (token_hash, session_id),
+        )
+        return Participant(row[0], row[1], row[2], row[3]) if row else None
