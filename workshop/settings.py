@@ -30,6 +30,22 @@ class Settings:
     quiet_seconds: float = 75.0
     # Wrong join codes a client address may try a minute (never successful joins).
     failed_guesses_per_minute: int = 60
+    # The address the server was started on (`--host`): its Host is accepted (web/origin.py).
+    bind_host: str = "127.0.0.1"
+    # More hosts to accept besides loopback, `bind_host` and `public_url`'s (`--allowed-host`).
+    allowed_hosts: tuple[str, ...] = ()
+    # More origins whose pages may call the API and open sockets (`--allowed-origin`).
+    allowed_origins: tuple[str, ...] = ()
+    # Proxies whose X-Forwarded-For / -Proto are believed (`--forwarded-allow-ips`).
+    forwarded_allow_ips: str = "127.0.0.1"
+    # Per-table figures are left out of the screen and phones below this many answers.
+    min_group: int = 3
+    # Open sockets one participant may hold; a newer one closes the oldest.
+    sockets_per_participant: int = 3
+    # Submissions one participant may send: a token bucket of `submit_burst`, refilled at
+    # `submit_rate` a second.
+    submit_rate: float = 5.0
+    submit_burst: int = 30
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -42,9 +58,20 @@ class Settings:
             "quiet_seconds": float(env.get("WORKSHOP_QUIET_SECONDS", "75")),
             "cases_dir": Path(env.get("WORKSHOP_CASES", str(cls.cases_dir))),
             "failed_guesses_per_minute": int(env.get("WORKSHOP_FAILED_GUESSES", "60")),
+            "allowed_hosts": _listed(env.get("WORKSHOP_ALLOWED_HOSTS", "")),
+            "allowed_origins": _listed(env.get("WORKSHOP_ALLOWED_ORIGINS", "")),
+            "forwarded_allow_ips": env.get("WORKSHOP_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            "min_group": int(env.get("WORKSHOP_MIN_GROUP", "3")),
+            "submit_rate": float(env.get("WORKSHOP_SUBMIT_RATE", "5")),
+            "submit_burst": int(env.get("WORKSHOP_SUBMIT_BURST", "30")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         db = str(values["db_url"])
         if "://" not in db:
             values["db_url"] = f"sqlite:///{db}"
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _listed(value: str) -> tuple[str, ...]:
+    """A comma-separated environment value as a tuple, blanks dropped."""
+    return tuple(part.strip() for part in value.split(",") if part.strip())
