@@ -1,11 +1,13 @@
 // One activity in the console's run sheet: its controls and its live results.
 // Controls and results are rebuilt separately and only when they change, so a click on
 // "Reveal" is not lost to a vote arriving at the same moment.
-import { h, patch, fmt } from "./dom.js";
+import { h, patch, fmt, replace } from "./dom.js";
 import { optionBars, markFor } from "./bars.js";
 
 const openDetails = new Set(); // which "Per table" / "Reasons" boxes the facilitator opened
 const editing = new Set(); // drafts whose text editor is open
+// Older posts and whys fetched with "Show older", by activity id: a snapshot carries the newest.
+const older = new Map();
 
 export function activityCard(existing, activity, ctx) {
   const card = existing || h("article", { class: "activity-card", dataset: { id: String(activity.id) } },
@@ -16,8 +18,10 @@ export function activityCard(existing, activity, ctx) {
   if (activity.state !== "draft") editing.delete(activity.id);
   patch(head, JSON.stringify([activity.id, activity.state, activity.kind, activity.title, activity.prompt,
     activity.options, isCurrent, editing.has(activity.id)]), () => headPart(activity, isCurrent, ctx));
+  const fetched = older.get(activity.id);
   patch(results, JSON.stringify([activity.state, activity.answered, activity.answered_by_table, activity.results,
-    activity.posts, activity.whys, ctx.tables.length]), () => resultsPart(activity, ctx));
+    activity.posts, activity.whys, activity.posts_total, activity.whys_total, activity.hidden_on_screen,
+    fetched ? fetched.posts.length + fetched.whys.length : 0, ctx.tables.length]), () => resultsPart(activity, ctx));
   return card;
 }
 
@@ -106,16 +110,50 @@ function resultsPart(activity, ctx) {
   }
   const parts = [h("p", { class: "answered-line" }, fmt(activity.kind === "reflection" ? S.posted_n : S.answered_n,
     { n: activity.answered, total: ctx.participants }))];
+  const offScreen = activity.hidden_on_screen || [];
+  if (offScreen.length) {
+    const names = tableNames(ctx);
+    parts.push(h("p", { class: "off-screen-line muted", title: fmt(S.not_on_screen, { n: ctx.minGroup || 3 }) },
+      fmt(S.not_on_screen_tables, { tables: offScreen.map((n) => names.get(n) || String(n)).join(", ") })));
+  }
   if (activity.kind === "reflection") {
     parts.push(postsByTable(activity, ctx));
   } else if (activity.results) {
     parts.push(optionBars(activity, activity.results.counts));
     parts.push(details(`${activity.id}:tables`, S.per_table, perTable(activity, ctx)));
-    if (activity.whys && activity.whys.length) {
-      parts.push(details(`${activity.id}:whys`, fmt(S.reasons_n, { n: activity.whys.length }), whys(activity, ctx)));
+    const total = activity.whys_total ?? (activity.whys || []).length;
+    if (total) {
+      parts.push(details(`${activity.id}:whys`, fmt(S.reasons_n, { n: total }), whys(activity, ctx)));
     }
   }
   return parts;
+}
+
+/** The snapshot's newest posts (or whys) with the older ones fetched so far. */
+function withOlder(activity, key) {
+  const fetched = (older.get(activity.id) || { posts: [], whys: [] })[key];
+  const list = [...(activity[key] || [])];
+  const ids = new Set(list.map((p) => p.id));
+  for (const item of fetched) if (item.id === undefined || !ids.has(item.id)) list.push(item);
+  return list;
+}
+
+/** "Show older (N more)": fetch the next page and redraw this card's results. */
+function olderButton(activity, ctx, shown, total) {
+  const more = total - shown;
+  if (more <= 0 || !ctx.olderPosts) return null;
+  return h("button", {
+    type: "button", class: "button small ghost show-older",
+    onclick: (e) => ctx.act(e.currentTarget, async () => {
+      const box = e.currentTarget.closest(".card-results");
+      const page = await ctx.olderPosts(activity.id, shown);
+      const fetched = older.get(activity.id) || { posts: [], whys: [] };
+      fetched.posts.push(...(page.posts || []));
+      fetched.whys.push(...(page.whys || []));
+      older.set(activity.id, fetched);
+      if (box) { box.dataset.sig = ""; replace(box, resultsPart(activity, ctx)); }
+    }),
+  }, fmt(ctx.S.show_older, { n: more }));
 }
 
 function details(key, summary, body) {
@@ -134,17 +172,29 @@ function perTable(activity, ctx) {
       h("th", { scope: "col" }, ctx.S.total))),
     h("tbody", {}, rows.map((t) => {
       const counts = byTable[String(t.number)];
-      return h("tr", {}, h("th", { scope: "row" }, t.name), counts.map((n) => h("td", {}, String(n))),
+      const off = (activity.hidden_on_screen || []).includes(t.number);
+      return h("tr", { class: off ? "is-off-screen" : "" },
+        h("th", { scope: "row" }, t.name, off ? offBadge(ctx, activity, t.number) : null), counts.map((n) => h("td", {}, String(n))),
         h("td", {}, String(counts.reduce((a, b) => a + b, 0))));
     })));
 }
 
+/** Why a table is left off the screen: it is small, or hidden with a small one (so it cannot
+ * be subtracted out). */
+function offBadge(ctx, activity, table) {
+  const k = ctx.minGroup || 3;
+  const n = (activity.answered_by_table || {})[String(table)] || 0;
+  return h("span", { class: "badge off-screen" }, n < k ? fmt(ctx.S.not_on_screen, { n: k }) : ctx.S.not_on_screen_other);
+}
+
 function whys(activity, ctx) {
   const names = tableNames(ctx);
-  return h("ul", { class: "whys" }, activity.whys.map((w) => h("li", {},
+  const list = withOlder(activity, "whys");
+  return [h("ul", { class: "whys" }, list.map((w) => h("li", {},
     h("span", { class: `bar-mark c${w.option}` }, markFor(activity.kind, w.option)),
     h("span", { class: "why-table" }, names.get(w.table) || String(w.table)),
-    h("span", { class: "why-text" }, w.text))));
+    h("span", { class: "why-text" }, w.text)))),
+  olderButton(activity, ctx, list.length, activity.whys_total ?? list.length)];
 }
 
 function tableNames(ctx) {
@@ -153,8 +203,9 @@ function tableNames(ctx) {
 
 function postsByTable(activity, ctx) {
   const { S } = ctx;
-  const posts = activity.posts || [];
+  const posts = withOlder(activity, "posts");
   if (!posts.length) return h("p", { class: "muted" }, S.no_posts);
+  const offScreen = activity.hidden_on_screen || [];
   const names = tableNames(ctx);
   const groups = new Map();
   for (const p of posts) {
@@ -162,9 +213,10 @@ function postsByTable(activity, ctx) {
     groups.get(p.table).push(p);
   }
   const sorted = [...groups.entries()].sort((a, b) => a[0] - b[0]);
-  return h("div", { class: "post-groups" }, sorted.map(([table, list]) => h("section", { class: "post-group" },
-    h("h4", {}, list[0].table_name || names.get(table) || String(table)),
-    h("ul", { class: "posts" }, list.map((p) => postItem(p, ctx))))));
+  return [h("div", { class: "post-groups" }, sorted.map(([table, list]) => h("section", { class: "post-group" },
+    h("h4", {}, list[0].table_name || names.get(table) || String(table), offScreen.includes(table) ? offBadge(ctx, activity, table) : null),
+    h("ul", { class: "posts" }, list.map((p) => postItem(p, ctx)))))),
+  olderButton(activity, ctx, posts.length, activity.posts_total ?? posts.length)];
 }
 
 function postItem(post, ctx) {

@@ -8,6 +8,7 @@ import { setupForm } from "./console-form.js";
 import { createRunBar } from "./console-run.js";
 import { createAgenda } from "./console-agenda.js";
 import { setupTemplates } from "./console-library.js";
+import { createRoomPanel } from "./console-room.js";
 import { setupGlossary } from "./terms.js";
 import { serverClock } from "./schedule.js";
 
@@ -72,11 +73,13 @@ const api = {
 
 const cardContext = (s) => ({ S, act, current: s.current, tables: s.tables, participants: s.participants,
   setState: api.setState, showOnScreen: api.showOnScreen, setHidden: api.setHidden,
-  editActivity: api.editActivity });
+  editActivity: api.editActivity, minGroup: s.min_group,
+  olderPosts: (id, offset) => getJSON(`${base}/activities/${id}/posts?offset=${offset}&limit=200`) });
 
 const form = $("new-activity");
 const runBar = createRunBar({ S, act, api, clock });
 const agenda = createAgenda({ S, act, api, toast, lang: page.lang || "nb", cardContext, form });
+const roomPanel = createRoomPanel({ S, act, toast, base });
 
 /* ---------- drawing ---------- */
 
@@ -108,6 +111,7 @@ function draw(s) {
   state = s;
   clock.sync(s.now);
   drawRoom(s);
+  roomPanel.draw(s);
   agenda.draw(s);
   runBar.draw(s);
 }

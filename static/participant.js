@@ -17,12 +17,22 @@ const statusLine = document.getElementById("connection");
 const timerLine = document.getElementById("timer-line");
 const clock = serverClock();
 const timerMemory = {};
+// Submissions in flight at once: a long offline queue goes out in steps, so the server's
+// per-participant limit (docs/api.md) asks this phone to wait instead of refusing a flood.
+const WINDOW = 10;
+const RETRY_FIRST = 2000; // a `retry` error without `retry_after`: wait this, then longer
+const RETRY_MOST = 30000;
 
 let socket = null;
 let welcome = null; // the latest welcome: {session, participant, activity, segment, timer, terms}
 let connection = "closed";
 let activityView = null; // handle returned by renderActivity, for in-place updates
 const feedback = { saved: new Set(), error: "" }; // per-activity "Saved ✓" and the last refusal
+const inFlight = new Set(); // ids sent on this connection and not answered yet
+let pausedUntil = 0; // the server asked this phone to wait until then (Date.now() ms)
+let resumeTimer = null;
+let retryWait = RETRY_FIRST;
+let retryNote = ""; // the "wait a moment" message on show, cleared by the next ack
 
 function updateBodyData() {
   document.body.dataset.connection = connection === "open" ? "open" : "closed";
@@ -125,6 +135,7 @@ function onWelcome(message) {
   welcome = message;
   clock.sync(message.now);
   store.setConfirmed(message.answers || {});
+  inFlight.clear(); // a new connection: whatever the old one carried is sent again
   drawLive();
   flushOutbox();
 }
@@ -157,12 +168,38 @@ function submit(fields) {
   feedback.saved.delete(String(frame.activity));
   feedback.error = "";
   drawLive();
-  if (socket) socket.send(frame);
+  flushOutbox();
 }
 
+/** Send what waits in the outbox, at most WINDOW at a time, unless the server asked to wait. */
 function flushOutbox() {
   if (!socket) return;
-  for (const frame of store.outbox()) if (!socket.send(frame)) break;
+  const wait = pausedUntil - Date.now();
+  if (wait > 0) {
+    if (!resumeTimer) resumeTimer = setTimeout(() => { resumeTimer = null; flushOutbox(); }, wait);
+    return;
+  }
+  for (const frame of store.outbox()) {
+    if (inFlight.size >= WINDOW) break;
+    if (inFlight.has(frame.id)) continue;
+    if (!socket.send(frame)) break;
+    inFlight.add(frame.id);
+  }
+}
+
+/** A `retry` error: nothing was stored; keep the frame and send it again after a wait. */
+function pauseSending(message) {
+  const after = Number(message.retry_after);
+  let wait;
+  if (after > 0) {
+    wait = Math.min(after * 1000, RETRY_MOST);
+  } else {
+    wait = retryWait; // the server is busy or failed: back off while it lasts
+    retryWait = Math.min(retryWait * 2, RETRY_MOST);
+  }
+  pausedUntil = Math.max(pausedUntil, Date.now() + wait);
+  retryNote = message.message || "";
+  feedback.error = retryNote;
 }
 
 function onMessage(message) {
@@ -185,14 +222,24 @@ function onMessage(message) {
       }
       break;
     case "ack": {
+      inFlight.delete(message.id);
+      retryWait = RETRY_FIRST;
       const frame = store.ack(message.id);
       if (frame) feedback.saved.add(String(frame.activity));
+      if (retryNote && feedback.error === retryNote) feedback.error = "";
+      flushOutbox();
       drawLive();
       break;
     }
     case "error": {
-      if (message.id) store.reject(message.id);
-      feedback.error = message.message || S.refused;
+      if (message.id) inFlight.delete(message.id);
+      if (message.retry) {
+        pauseSending(message);
+      } else {
+        if (message.id) store.reject(message.id); // refused for good: nothing was stored
+        feedback.error = message.message || S.refused;
+      }
+      flushOutbox();
       drawLive();
       break;
     }
@@ -200,6 +247,7 @@ function onMessage(message) {
 }
 
 function drawConnection(status) {
+  if (document.body.dataset.replaced) return; // the seat is in use elsewhere; nothing to tell
   connection = status;
   statusLine.hidden = false;
   statusLine.dataset.status = status;
@@ -221,7 +269,29 @@ function startSocket() {
       connection = "closed";
       showJoin(reason || S.seat_gone);
     },
+    onReplaced: (reason) => {
+      connection = "closed";
+      showReplaced(reason || S.opened_elsewhere);
+    },
   });
+}
+
+/** The seat is open on another screen (close code 4001): say so calmly, and wait for a tap
+ * before taking it back here (which closes the oldest screen there in turn). */
+function showReplaced(reason) {
+  statusLine.hidden = true;
+  timerLine.hidden = true;
+  document.body.dataset.replaced = "true";
+  const useHere = () => {
+    delete document.body.dataset.replaced;
+    replace(view, h("p", { class: "note waiting" }, S.connecting));
+    startSocket();
+  };
+  replace(view,
+    h("section", { class: "card replaced" },
+      h("p", { class: "lead", role: "status" }, reason),
+      h("button", { type: "button", class: "button primary huge", id: "use-here", onclick: useHere }, S.use_here)));
+  updateBodyData();
 }
 
 /* ---------- the countdown: small and plain, above the question ---------- */

@@ -68,7 +68,10 @@ function answeredLine(state, activity) {
       h("strong", {}, String(activity.answered)), " ", plural(`${key}_word`, activity.answered),
       h("span", { class: "answered-of" }, " ", fmt(S.of_joined, { n: state.participants }))),
     few ? h("ol", { class: "answered-tables" }, state.tables.filter((t) => t.seated).map((t) => {
-      const n = byTable[String(t.number)] || 0;
+      const key = String(t.number);
+      // A table with only a few answers is left out by the server: no count, calmly.
+      if (!(key in byTable)) return h("li", { class: "is-few" }, h("span", {}, t.name), h("strong", {}, "–"));
+      const n = byTable[key] || 0;
       return h("li", { class: n >= t.seated ? "is-done" : "" }, h("span", {}, t.name), h("strong", {}, `${n}/${t.seated}`));
     })) : null);
 }
@@ -95,8 +98,13 @@ function questionView(state, activity) {
 function resultsView(state, activity) {
   const results = activity.results || { counts: [], tables: {}, total: 0 };
   const perTable = state.view === "tables";
+  const byTable = activity.answered_by_table || {};
+  const few = state.tables.some((t) => !(String(t.number) in byTable));
   let body;
-  if (perTable) body = [legend(activity), tableBars(activity, results, state.tables, S)];
+  if (perTable) {
+    body = [legend(activity), tableBars(activity, results, state.tables, S),
+      few ? h("p", { class: "few-note" }, S.few_hidden) : null];
+  }
   else if (activity.kind === "scale") body = scaleColumns(activity, results.counts);
   else body = optionBars(activity, results.counts);
   return h("section", { class: `results-view kind-${activity.kind}${perTable ? " per-table" : ""}` },
@@ -109,19 +117,25 @@ function resultsView(state, activity) {
 function wallView(state, activity) {
   const posts = activity.posts || [];
   const groups = new Map();
-  for (const post of posts) { // newest first from the server; keep that order inside each table
-    if (!groups.has(post.table)) groups.set(post.table, { name: post.table_name, posts: [] });
-    groups.get(post.table).posts.push(post);
+  // Newest first from the server; keep that order inside each table. Posts of tables with
+  // only a few writers come without their table: together, last, as "other tables".
+  const OTHER = Number.MAX_SAFE_INTEGER;
+  for (const post of posts) {
+    const key = post.table === null || post.table === undefined ? OTHER : post.table;
+    if (!groups.has(key)) groups.set(key, { name: key === OTHER ? S.other_tables : post.table_name, posts: [] });
+    groups.get(key).posts.push(post);
   }
   const ordered = [...groups.entries()].sort((a, b) => a[0] - b[0]);
+  const more = Math.max(0, (activity.posts_total || 0) - posts.length);
   return h("section", { class: "wall-view" },
     heading(activity),
     question(activity),
     posts.length
-      ? h("div", { class: "wall fit" }, ordered.map(([, group]) => h("section", { class: "wall-group" },
+      ? h("div", { class: "wall fit" }, ordered.map(([key, group]) => h("section", { class: `wall-group${key === OTHER ? " is-other" : ""}` },
         h("h2", { class: "wall-table" }, group.name),
         group.posts.map((p) => h("p", { class: "wall-post" }, p.text)))))
-      : h("p", { class: "state-note" }, S.no_posts));
+      : h("p", { class: "state-note" }, S.no_posts),
+    more ? h("p", { class: "wall-more" }, fmt(S.more_posts, { n: more })) : null);
 }
 
 /** Between activities: the segment's title, large, with its planned time. */

@@ -9,13 +9,16 @@ const SERVER_PINGS_EVERY = 25000;
 const DEAD_AFTER = 60000;
 const CHECK_EVERY = 5000;
 export const POLICY_VIOLATION = 1008; // the server refuses this seat, key or login for good
+export const REPLACED = 4001; // the same seat was opened on more screens; this one gave way
 
 /**
  * connect("/ws/ABC123/participant?token=…", {onMessage, onStatus, onRefused})
  * onStatus gets "connecting" | "open" | "closed" | "offline".
  * onRefused(reason) is called on close code 1008; no reconnect follows.
+ * onReplaced(reason) is called on close code 4001 (the seat is open on another screen); no
+ * reconnect follows either: reconnecting would close that other screen, and so on forever.
  */
-export function connect(path, { onMessage, onStatus = () => {}, onRefused = () => {} }) {
+export function connect(path, { onMessage, onStatus = () => {}, onRefused = () => {}, onReplaced = onRefused }) {
   let ws = null;
   let attempt = 0;
   let retryTimer = null;
@@ -53,10 +56,10 @@ export function connect(path, { onMessage, onStatus = () => {}, onRefused = () =
     socket.addEventListener("close", (event) => {
       if (ws !== socket) return; // an old socket we already replaced
       ws = null;
-      if (event.code === POLICY_VIOLATION) {
+      if (event.code === POLICY_VIOLATION || event.code === REPLACED) {
         stopped = true;
         onStatus("closed");
-        onRefused(event.reason || "");
+        (event.code === REPLACED ? onReplaced : onRefused)(event.reason || "");
         return;
       }
       onStatus(navigator.onLine === false ? "offline" : "closed");

@@ -20,15 +20,25 @@ from websockets.asyncio.client import ClientConnection, connect
 PASSWORD = "correct horse battery staple"
 START_TIMEOUT = 20.0
 WAIT = 10.0
+# Tests burst hundreds of frames from one phone to test something else: a `Server` lifts the
+# per-participant submission limit unless its `env` sets one (tests/test_socket_limits.py).
+LOOSE_LIMITS = {"WORKSHOP_SUBMIT_RATE": "100000", "WORKSHOP_SUBMIT_BURST": "100000"}
 
 
 class Server:
     """`python -m workshop serve` on a free port (or a given one) and a SQLite file."""
 
-    def __init__(self, db: Path, port: int = 0, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        db: Path,
+        port: int = 0,
+        env: dict[str, str] | None = None,
+        args: list[str] | None = None,
+    ) -> None:
         self.db = db
         self.port = port
-        self.env = env or {}
+        self.env = {**LOOSE_LIMITS, **(env or {})}
+        self.args = args or []  # more `serve` options, e.g. ["--host", "0.0.0.0"]
         self.url = ""
         self.setup_url: str | None = None
         self.process: subprocess.Popen[str] | None = None
@@ -46,6 +56,7 @@ class Server:
                 str(self.port),
                 "--db",
                 str(self.db),
+                *self.args,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -61,8 +72,8 @@ class Server:
                 self.port = int(self.url.rsplit(":", 1)[1])
             elif "/setup/" in line:
                 self.setup_url = line.rsplit(" ", 1)[1].strip()
-            elif "Phones cannot reach" in line:
-                return self
+            elif "Phones cannot reach" in line or "QR codes will point" in line:
+                return self  # the last start-up line: loopback, or any other --host
 
     def _read(self, process: subprocess.Popen[str]) -> None:
         assert process.stdout is not None

@@ -10,7 +10,7 @@ import pytest
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from workshop import messages
-from workshop.web import api, pages, plan_api, sockets
+from workshop.web import api, login_api, pages, plan_api, posts_api, room_api, sockets
 
 ROOT = Path(__file__).resolve().parent.parent
 API_DOC = ROOT / "docs" / "api.md"
@@ -51,7 +51,15 @@ def message_defined(text: str, message_type: str) -> bool:
 
 
 def app_routes() -> list[BaseRoute]:
-    return [*plan_api.routes, *api.routes, *sockets.routes, *pages.routes]
+    return [
+        *plan_api.routes,
+        *login_api.routes,
+        *room_api.routes,
+        *posts_api.routes,
+        *api.routes,
+        *sockets.routes,
+        *pages.routes,
+    ]
 
 
 def route_paths() -> list[str]:
@@ -90,7 +98,7 @@ def test_every_route_is_documented(path: str):
 def test_every_api_method_is_documented():
     endpoints = documented_endpoints(api_doc())
     missing = []
-    for route in [*plan_api.routes, *api.routes]:
+    for route in [*plan_api.routes, *room_api.routes, *api.routes]:
         if not isinstance(route, Route) or route.path == CATCH_ALL:
             continue
         for method in sorted((route.methods or set()) - {"HEAD"}):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import getpass
+import ipaddress
 import socket
 import sys
 from pathlib import Path
@@ -41,15 +43,78 @@ def _tune_garbage_collector() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+def _lan_address() -> str | None:
+    """This machine's address on the local network, or None. The UDP `connect` only picks a
+    route (to a TEST-NET address): it sends no packet."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.connect(("192.0.2.1", 9))
+        address = udp.getsockname()[0]
+        if not ipaddress.ip_address(address).is_loopback:
+            return address
+    with contextlib.suppress(OSError):
+        for *_, sockaddr in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            if not ipaddress.ip_address(sockaddr[0]).is_loopback:
+                return str(sockaddr[0])
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _qr_url(settings: Settings, host: str, port: int) -> tuple[str | None, str]:
+    """The address phones will get in QR codes when none was given, and the line that says
+    which one it is and how to change it."""
+    if settings.public_url:
+        return None, f"The QR codes will point to {settings.public_url} (--public-url)."
+    wildcard = host in ("0.0.0.0", "::", "")
+    address = _lan_address() if wildcard else host
+    if address is None:
+        return None, (
+            "Could not find this machine's network address, so the QR codes will point to the "
+            "address in the facilitator's browser. Start with --public-url "
+            f"http://<this machine's address>:{port} to choose it."
+        )
+    shown = f"[{address}]" if ":" in address else address
+    url = f"http://{shown}:{port}"
+    return url, (
+        f"The QR codes will point to {url}. If phones reach this machine at another address, "
+        f"start with --public-url http://<that address>:{port}."
+    )
+
+
+def _listed(option: list[str] | None, env: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Repeated options on top of the environment's comma-separated list."""
+    if not option:
+        return None
+    return (*env, *(part.strip() for value in option for part in value.split(",") if part.strip()))
+
+
 async def _serve(args: argparse.Namespace) -> None:
     from workshop.web.app import build_app
 
-    settings = Settings.from_env(db_url=args.db, public_url=args.public_url)
-    app = await build_app(settings)
     sock = _bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
+    base = Settings.from_env()
+    settings = Settings.from_env(
+        db_url=args.db,
+        public_url=args.public_url,
+        bind_host=args.host,
+        allowed_hosts=_listed(args.allowed_host, base.allowed_hosts),
+        allowed_origins=_listed(args.allowed_origin, base.allowed_origins),
+        forwarded_allow_ips=args.forwarded_allow_ips,
+    )
     shown = f"[{host}]" if ":" in host else host
     address = settings.public_url or f"http://{shown}:{port}"
+    qr_line = None
+    if not _is_loopback(host):
+        qr_url, qr_line = _qr_url(settings, host, port)
+        if qr_url:
+            settings = dataclasses.replace(settings, public_url=qr_url)
+    app = await build_app(settings)
     print(f"workshop is running at {address}", flush=True)
     token = await app.state.workshop.setup_token()
     if token:
@@ -57,7 +122,9 @@ async def _serve(args: argparse.Namespace) -> None:
             f"No facilitator account yet. Create the first one here: {address}/setup/{token}",
             flush=True,
         )
-    if host in ("127.0.0.1", "::1", "localhost"):
+    if qr_line:
+        print(qr_line, flush=True)
+    else:
         print(
             "Phones cannot reach this address. For a real room run "
             "`workshop serve --host 0.0.0.0 --public-url http://<this laptop's address>:"
@@ -78,6 +145,8 @@ async def _serve(args: argparse.Namespace) -> None:
         # the page can see and answer (docs/performance.md).
         ws_ping_interval=None,
         proxy_headers=True,
+        # Only these proxies' X-Forwarded-For / -Proto are believed (docs/deploying.md).
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         lifespan="on",
     )
     await uvicorn.Server(config).serve(sockets=[sock])
@@ -103,7 +172,7 @@ async def _add_facilitator(args: argparse.Namespace) -> int:
             return None
 
         hubs = Hubs(nothing, 1.0)
-        service = Workshop(store, LocalBroadcast(hubs), hubs)
+        service = Workshop(store, LocalBroadcast(hubs), hubs, min_group=settings.min_group)
         facilitator = await service.add_facilitator(args.name, password)
     except DomainError as error:
         print(str(error), file=sys.stderr)
@@ -164,6 +233,23 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--public-url", default=None, help="the address phones use, e.g. http://192.168.1.20:8000"
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        help="another Host name to answer to (repeatable; env WORKSHOP_ALLOWED_HOSTS)",
+    )
+    serve.add_argument(
+        "--allowed-origin",
+        action="append",
+        help="another site whose pages may call the API, e.g. https://intranet.example "
+        "(repeatable; env WORKSHOP_ALLOWED_ORIGINS)",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default=None,
+        help="proxies whose X-Forwarded-For/-Proto are believed, comma-separated, or * "
+        "(default 127.0.0.1; env WORKSHOP_FORWARDED_ALLOW_IPS)",
     )
     facilitator = commands.add_parser("facilitator", help="manage facilitator accounts")
     accounts = facilitator.add_subparsers(dest="action", required=True)

@@ -19,6 +19,7 @@ def N_(message: str) -> str:
 
 # Limits count characters as a person counts them (len of the text), never bytes.
 MAX_TEXT = 1000
+MAX_POSTS = 20  # texts one participant may post to one reflection
 MAX_PROMPT = 4000
 MAX_TITLE = 200
 MAX_OPTION = 300
@@ -27,6 +28,8 @@ MAX_TABLE_NAME = 60
 MAX_TABLES = 500
 DEFAULT_TABLES = 6
 DEFAULT_CAPACITY = 7
+MAX_PARTICIPANTS = 10_000  # the highest participant cap a facilitator may set
+MAX_PAGE = 200  # the most participants one page of the console's list holds
 LANGUAGES = ("nb", "nn", "en")
 
 # No I, L, O, U, 0 or 1: nothing that can be misread from a projector.
@@ -59,6 +62,7 @@ class DomainError(Exception):
     """A rule was broken. `message` is an English msgid; `params` fill its placeholders."""
 
     status = 400
+    retry = False  # True: nothing was stored, and sending the same again later may work
 
     def __init__(self, message: str, **params: object) -> None:
         super().__init__(message % params if params else message)
@@ -76,6 +80,20 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class Busy(DomainError):
+    """The database stayed locked (another process, a backup): nothing was stored."""
+
+    status = 503
+    retry = True
+
+    def __init__(self) -> None:
+        super().__init__(N_("The server is busy. Your answer will be sent again."))
 
 
 class ActivityKind(StrEnum):
@@ -135,6 +153,8 @@ class Session:
     current_segment_id: int | None = None
     timer_ends_at: float | None = None  # a running table-talk countdown ends then (epoch s)
     timer_seconds: int = 0
+    max_participants: int | None = None  # the participant cap; None: no cap
+    joining_locked: bool = False  # the facilitator closed joining: newcomers are refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +163,7 @@ class Participant:
     session_id: int
     table: int
     name: str = ""
+    joined_at: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,3 +418,54 @@ def choose_table(tables: Sequence[Table], seated: Mapping[int, int], wanted: int
             raise Invalid(N_("There is no table %(table)s."), table=wanted)
         return wanted
     return min(numbers, key=lambda n: (seated.get(n, 0), n))
+
+
+# --- who may join ----------------------------------------------------------------------
+
+REMOVED = N_("The facilitator removed you from this session.")
+
+
+def participant_cap(value: object, seats: int) -> int:
+    """The participant cap a new session asks for: `max_participants`, or twice its seats."""
+    if value is None:
+        return max(1, min(2 * seats, MAX_PARTICIPANTS))
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PARTICIPANTS:
+        raise Invalid(
+            N_("max_participants must be a whole number from 1 to %(max)d."), max=MAX_PARTICIPANTS
+        )
+    return value
+
+
+def check_joining(locked: bool, joined: int, cap: int | None) -> None:
+    """Refuse a newcomer when joining is locked or the room has reached its cap. Checked
+    by the store in the same step as the seat, so concurrent joins cannot pass the cap."""
+    if locked:
+        raise Forbidden(
+            N_("Joining is closed for this session. Ask the facilitator to let you in.")
+        )
+    if cap is not None and joined >= cap:
+        raise Forbidden(
+            N_("This session is full (%(max)d participants). Ask the facilitator to let you in."),
+            max=cap,
+        )
+
+
+def page_bounds(offset: object, limit: object, default: int = 50) -> tuple[int, int]:
+    """A page of a list from query texts: (offset from 0, limit 1..MAX_PAGE)."""
+
+    def number(value: object, fallback: int) -> int:
+        if value is None or value == "":
+            return fallback
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
+            return int(value)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        return -1
+
+    start, size = number(offset, 0), number(limit, default)
+    if start < 0 or not 1 <= size <= MAX_PAGE:
+        raise Invalid(
+            N_("offset must be a whole number from 0 and limit one from 1 to %(max)d."),
+            max=MAX_PAGE,
+        )
+    return start, size

@@ -37,9 +37,24 @@ class Outbox:
     while idle (see `web/sockets.py`); `take` waits for it instead, for code that prefers to.
     """
 
-    __slots__ = ("_direct", "_latest", "_limit", "_notify", "_ready", "closing", "overflowed")
+    __slots__ = (
+        "_direct",
+        "_latest",
+        "_limit",
+        "_notify",
+        "_ready",
+        "close_code",
+        "closing",
+        "overflowed",
+        "participant_id",
+    )
 
-    def __init__(self, limit: int = 256, notify: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        limit: int = 256,
+        notify: Callable[[], None] | None = None,
+        participant_id: int | None = None,
+    ) -> None:
         # A list, not a deque: an idle connection's empty deque holds a 600-byte block.
         self._direct: list[str] = []
         self._latest: dict[str, str] = {}
@@ -48,6 +63,10 @@ class Outbox:
         self._notify = notify
         self.overflowed = False
         self.closing: str | None = None  # a reason: the connection is to be closed
+        self.close_code = 1008  # ... with this WebSocket close code
+        # The participant whose phone this is (None for screens and consoles): lets the hub
+        # close one participant's connections (`Hub.close_participant`).
+        self.participant_id = participant_id
 
     def _wake(self) -> None:
         if self._ready is not None:
@@ -55,8 +74,11 @@ class Outbox:
         if self._notify is not None:
             self._notify()
 
-    def close(self, reason: str) -> None:
+    def close(self, reason: str, code: int = 1008) -> None:
+        """Have the connection closed with `code` and `reason` once its replies are sent
+        (a later call before that replaces both: the seat removed after it gave way, say)."""
         self.closing = reason
+        self.close_code = code
         self._wake()
 
     def send(self, text: str) -> None:
@@ -97,6 +119,8 @@ class Hub:
         self._render = render
         self._tick = tick
         self._subscribers: dict[str, set[Outbox]] = {c: set() for c in CHANNELS}
+        # Participant id -> that participant's outboxes, oldest subscription first.
+        self._participants: dict[int, list[Outbox]] = {}
         self._dirty: set[str] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -107,12 +131,29 @@ class Hub:
         return not any(self._subscribers.values())
 
     def subscribe(self, channel: str, outbox: Outbox) -> None:
+        if outbox not in self._subscribers[channel] and outbox.participant_id is not None:
+            self._participants.setdefault(outbox.participant_id, []).append(outbox)
         self._subscribers[channel].add(outbox)
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name=f"hub-{self.session_id}")
 
     def unsubscribe(self, channel: str, outbox: Outbox) -> None:
+        if outbox in self._subscribers[channel] and outbox.participant_id is not None:
+            mine = self._participants.get(outbox.participant_id, [])
+            with contextlib.suppress(ValueError):
+                mine.remove(outbox)
+            if not mine:
+                self._participants.pop(outbox.participant_id, None)
         self._subscribers[channel].discard(outbox)
+
+    def participant_outboxes(self, participant_id: int) -> list[Outbox]:
+        """The participant's connections in this process, oldest first (a copy)."""
+        return list(self._participants.get(participant_id, ()))
+
+    def close_participant(self, participant_id: int, reason: str, code: int = 1008) -> None:
+        """Close every connection of one participant (removed by the facilitator, say)."""
+        for outbox in self._participants.get(participant_id, ()):
+            outbox.close(reason, code)
 
     def mark(self, channels: Iterable[str]) -> None:
         self._dirty.update(channels)
@@ -169,6 +210,12 @@ class Broadcast(Protocol):
         """Close every connection of `channel` (a renewed screen key ends the old screens)."""
         ...
 
+    async def disconnect_participant(
+        self, session_id: int, participant_id: int, reason: str
+    ) -> None:
+        """Close every connection of one participant, with 1008 and `reason`."""
+        ...
+
 
 class Hubs:
     """This process's hubs, one per live session, created on first use, dropped when empty."""
@@ -200,6 +247,11 @@ class Hubs:
         if hub is not None:
             hub.close_all(channel, reason)
 
+    def close_participant(self, session_id: int, participant_id: int, reason: str) -> None:
+        hub = self._hubs.get(session_id)
+        if hub is not None:
+            hub.close_participant(participant_id, reason)
+
     async def close(self) -> None:
         for hub in list(self._hubs.values()):
             await hub.stop()
@@ -217,3 +269,8 @@ class LocalBroadcast:
 
     async def disconnect(self, session_id: int, channel: str, reason: str) -> None:
         self._hubs.close_all(session_id, channel, reason)
+
+    async def disconnect_participant(
+        self, session_id: int, participant_id: int, reason: str
+    ) -> None:
+        self._hubs.close_participant(session_id, participant_id, reason)

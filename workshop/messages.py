@@ -12,6 +12,7 @@ import orjson
 from workshop.domain import N_, Invalid
 
 MAX_FRAME = 16 * 1024
+MAX_ID = 2**63  # SQLite's integers are signed 64-bit: a bigger id cannot name a row
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ def parse(text: str) -> Inbound:
         data: Any = json.loads(text)
     except ValueError:
         raise FrameError(N_("The message is not valid JSON.")) from None
+    except RecursionError:  # `[[[[…` under the size limit, deeper than Python recurses
+        raise FrameError(N_("The message is nested too deeply to be read.")) from None
     if not isinstance(data, dict):
         raise FrameError(N_("The message must be a JSON object."))
     kind = data.get("type")
@@ -91,15 +94,33 @@ def parse(text: str) -> Inbound:
         raise FrameError(N_("The message has no type."), id=_usable_id(data.get("id")))
     if kind not in INBOUND_TYPES:
         raise FrameError(
-            N_("Unknown message type %(type)s."), id=_usable_id(data.get("id")), type=str(kind)[:40]
+            N_("Unknown message type %(type)s."), id=_usable_id(data.get("id")), type=_shown(kind)
         )
     client_id = _client_id(data.get("id"))
     activity = data.get("activity")
-    if isinstance(activity, bool) or not isinstance(activity, int):
+    if isinstance(activity, bool) or not isinstance(activity, int) or not 0 < activity < MAX_ID:
         raise FrameError(N_("The message must name an activity."), id=client_id)
     if kind == "vote":
-        return VoteMessage(client_id, activity, data.get("option"), data.get("why"))
-    return PostMessage(client_id, activity, data.get("text"))
+        return VoteMessage(client_id, activity, data.get("option"), _text(data, "why", client_id))
+    return PostMessage(client_id, activity, _text(data, "text", client_id))
+
+
+def _text(data: dict[str, Any], key: str, client_id: str) -> object:
+    """`data[key]`; a text with a lone surrogate (`"\\ud800"`: valid JSON, but no Unicode
+    text) is refused here, as it can be neither stored nor sent on."""
+    value = data.get(key)
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise FrameError(N_("The message is not valid JSON."), id=client_id) from None
+    return value
+
+
+def _shown(value: object) -> str:
+    """A client's value quoted back in an error, cut short and encodable (a lone surrogate
+    is valid JSON but cannot be sent as UTF-8)."""
+    return str(value)[:40].encode("utf-8", "replace").decode("utf-8")
 
 
 def dumps(message: dict[str, Any]) -> str:
@@ -112,10 +133,21 @@ def ack(client_id: str) -> str:
     return dumps({"type": "ack", "id": client_id})
 
 
-def error(message: str, client_id: str | None = None) -> str:
+def error(
+    message: str,
+    client_id: str | None = None,
+    retry: bool = False,
+    retry_after: float | None = None,
+) -> str:
+    """An `error` frame. `retry`: nothing was stored and the same frame may be sent again
+    (after `retry_after` seconds, when given); without it, the frame was refused for good."""
     body: dict[str, Any] = {"type": "error", "message": message}
     if client_id is not None:
         body["id"] = client_id
+    if retry or retry_after is not None:
+        body["retry"] = True
+    if retry_after is not None:
+        body["retry_after"] = retry_after
     return dumps(body)
 
 

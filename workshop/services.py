@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import functools
 import secrets
+import time
 from collections.abc import Mapping
 from typing import Any
 
 from workshop import auth, snapshots
 from workshop.domain import (
+    DEFAULT_CAPACITY,
     MAX_NAME,
     MAX_TITLE,
     N_,
+    REMOVED,
     Activity,
     ActivityState,
     Conflict,
     Facilitator,
+    Forbidden,
     Invalid,
     NotFound,
     Participant,
@@ -35,6 +39,8 @@ from workshop.domain import (
     is_well_formed_code,
     new_join_code,
     normalize_code,
+    page_bounds,
+    participant_cap,
     session_language,
     session_tables,
     states_after_move,
@@ -45,7 +51,7 @@ from workshop.library import Library
 from workshop.messages import PostMessage, VoteMessage, dumps
 from workshop.planning import Planning
 from workshop.store import Store
-from workshop.store.base import UNCHANGED, IdTaken
+from workshop.store.base import ROOM_POSTS, UNCHANGED, IdTaken
 
 SETUP_TOKEN = "setup_token"
 SCREEN_VIEWS = ("options", "tables", "agenda")
@@ -68,14 +74,24 @@ def console_url(session: Session) -> str:
 
 class Workshop:
     def __init__(
-        self, store: Store, broadcast: Broadcast, hubs: Hubs, library: Library | None = None
+        self,
+        store: Store,
+        broadcast: Broadcast,
+        hubs: Hubs,
+        library: Library | None = None,
+        throttle: auth.LoginThrottle | None = None,
+        min_group: int = 3,
     ) -> None:
         self.store = store
+        self.min_group = min_group  # per-table figures below this many answers stay off screen
+        self.passwords = auth.Passwords()
+        self.throttle = throttle or auth.LoginThrottle()
         self.broadcast = broadcast
         self.hubs = hubs
         self.library = library or Library(cases={}, agendas={}, glossaries={}, tags={}, problems=[])
         self.planning = Planning(store, self.library, self._publish, self._forget_activity)
         self._asks: dict[tuple[int, object], Activity] = {}
+        self._removed: set[int] = set()  # participants removed while their socket is open
         self._marked = functools.lru_cache(maxsize=MARKED_KEPT)(self._mark)
 
     def marks(self, language: str) -> snapshots.Marks:
@@ -109,23 +125,83 @@ class Workshop:
 
     async def claim_setup(self, token: str, username: str, password: str) -> Facilitator:
         name = auth.check_new_credentials(username, password)
-        facilitator = await self.store.claim_setup(token, name, await auth.hash_password(password))
+        password_hash = await self.passwords.hash(password)
+        facilitator = await self.store.claim_setup(token, name, password_hash)
         if facilitator is None:
             raise NotFound(N_("This setup link has been used or is not valid."))
         return facilitator
 
     async def add_facilitator(self, username: str, password: str) -> Facilitator:
         name = auth.check_new_credentials(username, password)
-        facilitator = await self.store.add_facilitator(name, await auth.hash_password(password))
+        password_hash = await self.passwords.hash(password)
+        facilitator = await self.store.add_facilitator(name, password_hash)
         await self.store.set_setting(SETUP_TOKEN, None)
         return facilitator
 
-    async def login(self, username: object, password: object) -> Facilitator | None:
+    async def login(
+        self, username: object, password: object, address: str = ""
+    ) -> Facilitator | None:
+        """The facilitator, or None for a wrong name or password; TooManyTries while the
+        name or the address must wait, Busy when too many passwords are being checked."""
         if not isinstance(username, str) or not isinstance(password, str):
             return None
         found = await self.store.facilitator_by_name(username.strip()[:200])
-        ok = await auth.verify_password(found.password_hash if found else None, password)
-        return found if ok else None
+        if not await self._check_password(found, username, password, address):
+            return None
+        return found
+
+    async def _check_password(
+        self, found: Facilitator | None, username: str, password: str, address: str
+    ) -> bool:
+        self.throttle.begin(username, address)
+        try:
+            ok = await self.passwords.verify(found.password_hash if found else None, password)
+        except BaseException:
+            self.throttle.abandoned(username, address)
+            raise
+        if ok:
+            self.throttle.succeeded(username, address)
+        else:
+            self.throttle.failed(username, address)
+        return ok
+
+    async def start_login(self, facilitator: Facilitator) -> str:
+        """A new login's token, for the cookie; only its hash is stored."""
+        token, now = auth.new_token(), time.time()
+        await self.store.add_login(
+            auth.token_hash(token), facilitator.id, now, now + auth.LOGIN_SECONDS
+        )
+        return token
+
+    async def logged_in(self, token: str) -> Facilitator | None:
+        """The facilitator of a login that has not ended; its use is noted once an hour."""
+        hashed, now = auth.token_hash(token), time.time()
+        found = await self.store.login(hashed, now)
+        if found is None:
+            return None
+        facilitator, last_seen = found
+        if now - last_seen > 3600:
+            await self.store.touch_login(hashed, now, now + auth.LOGIN_SECONDS)
+        return facilitator
+
+    async def end_login(self, token: str) -> None:
+        await self.store.end_login(auth.token_hash(token))
+
+    async def end_other_logins(self, facilitator: Facilitator, token: str | None) -> int:
+        keep = auth.token_hash(token) if token else None
+        return await self.store.end_logins(facilitator.id, keep)
+
+    async def change_password(
+        self, facilitator: Facilitator, current: object, new: object, token: str, address: str
+    ) -> None:
+        """Through the login throttle; every other login of the account ends."""
+        new_password = auth.check_new_password(new)
+        if not isinstance(current, str) or not await self._check_password(
+            facilitator, facilitator.username, current, address
+        ):
+            raise auth.WrongPassword(N_("That is not your current password."))
+        await self.store.set_password(facilitator.id, await self.passwords.hash(new_password))
+        await self.end_other_logins(facilitator, token)
 
     # --- sessions -----------------------------------------------------------------------
 
@@ -135,6 +211,7 @@ class Workshop:
         title = clean_text(body.get("title"), what=N_("The title"), limit=MAX_TITLE)
         language = session_language(body.get("language"))
         names = session_tables(body.get("tables"), language)
+        cap = participant_cap(body.get("max_participants"), len(names) * DEFAULT_CAPACITY)
         for _ in range(20):
             session = await self.store.create_session(
                 code=new_join_code(),
@@ -144,6 +221,7 @@ class Workshop:
                 screen_key=secrets.token_urlsafe(16),
                 base_url=base_url.rstrip("/"),
                 table_names=names,
+                max_participants=cap,
             )
             if session is not None:
                 return session
@@ -244,7 +322,27 @@ class Workshop:
         await self._publish(session, SCREEN, CONSOLE)
 
     async def results(self, session: Session) -> dict[str, Any]:
-        return snapshots.results(await self.store.room(session.id, "all"))
+        """Every post and why, also past the newest few that a `room` carries."""
+        room = await self.store.room(session.id, "all")
+        for activity_id, (posts, _, whys) in room.totals.items():
+            if posts > ROOM_POSTS or whys > ROOM_POSTS:
+                room.posts[activity_id], room.whys[activity_id], _ = await self.store.posts_page(
+                    activity_id, 0, posts + whys
+                )
+        return snapshots.results(room)
+
+    async def posts_page(
+        self, session: Session, activity_id: object, offset: object, limit: object
+    ) -> dict[str, Any]:
+        """An activity's older posts (or whys) for the console, newest first."""
+        activity = await self._activity(session, activity_id)
+        if not isinstance(offset, int) or not 0 <= offset <= 10**9:
+            raise Invalid(N_("offset and limit must be whole numbers."))
+        if not isinstance(limit, int) or not 1 <= limit <= snapshots.PAGE_LIMIT:
+            raise Invalid(N_("limit must be a whole number from 1 to 200."))
+        posts, whys, total = await self.store.posts_page(activity.id, offset, limit)
+        tables = {t.number: t.name for t in await self.store.tables(session.id)}
+        return snapshots.posts_page_view(activity, posts, whys, total, offset, tables)
 
     async def console_state(self, session_id: int) -> dict[str, Any]:
         room = await self.store.room(session_id, "all")
@@ -253,11 +351,12 @@ class Workshop:
             join_url(room.session),
             screen_url(room.session),
             self.marks(room.session.language),
+            self.min_group,
         )
 
     async def screen_state(self, session_id: int) -> dict[str, Any]:
         room = await self.store.room(session_id, "current")
-        return snapshots.screen_state(room, join_url(room.session))
+        return snapshots.screen_state(room, join_url(room.session), self.min_group)
 
     async def phone_state(self, session_id: int) -> dict[str, Any]:
         room = await self.store.room(session_id, "none")
@@ -290,6 +389,36 @@ class Workshop:
             return None
         return await self.store.participant_by_token(session.id, auth.token_hash(token))
 
+    async def set_joining(self, session: Session, open_: object) -> Session:
+        """Lock or unlock joining; seated phones keep their tokens either way."""
+        if not isinstance(open_, bool):
+            raise Invalid(N_("open must be true or false."))
+        session = await self.store.set_joining_locked(session.id, not open_)
+        await self._publish(session, SCREEN, CONSOLE)
+        return session
+
+    async def remove_participant(self, session: Session, participant_id: object) -> None:
+        """Their answers leave every tally, their token stops working, their sockets close."""
+        found = None
+        if isinstance(participant_id, int) and not isinstance(participant_id, bool):
+            found = await self.store.remove_participant(session.id, participant_id)
+        if found is None:
+            raise NotFound(N_("This session has no such participant."))
+        self._removed.add(found.id)
+        await self._publish(session, SCREEN, CONSOLE)
+        reason = gettext_for(session.language, REMOVED)
+        await self.broadcast.disconnect_participant(session.id, found.id, reason)
+
+    async def participants(
+        self, session: Session, offset: object, limit: object
+    ) -> tuple[list[Participant], int]:
+        start, size = page_bounds(offset, limit)
+        return await self.store.participants(session.id, start, size)
+
+    def _check_present(self, participant: Participant) -> None:
+        if participant.id in self._removed:
+            raise Forbidden(REMOVED)
+
     async def welcome(self, session: Session, participant: Participant) -> dict[str, Any]:
         """Everything a phone needs to redraw itself."""
         room = await self.store.room(session.id, "none")
@@ -309,6 +438,7 @@ class Workshop:
         }
 
     async def vote(self, session: Session, participant: Participant, msg: VoteMessage) -> None:
+        self._check_present(participant)
         activity = await self._answerable(session, msg.activity)
         option, why = check_vote(activity, msg.option, msg.why)
         vote = Vote(msg.id, activity.id, participant.id, participant.table, option, why)
@@ -316,6 +446,7 @@ class Workshop:
             await self._publish(session, SCREEN, CONSOLE)
 
     async def post(self, session: Session, participant: Participant, msg: PostMessage) -> None:
+        self._check_present(participant)
         activity = await self._answerable(session, msg.activity)
         text = check_post(activity, msg.text)
         post = Post(msg.id, activity.id, participant.id, participant.table, text)

@@ -12,13 +12,15 @@ ROOT = Path(__file__).resolve().parent.parent
 @dataclass(frozen=True)
 class Settings:
     db_url: str = "sqlite:///workshop.db"
-    # Signs the facilitator cookie. Empty: a secret is made once and kept in the database,
-    # so logins survive a restart without any configuration.
-    secret: str = ""
     # The address phones use, when it differs from what the facilitator's browser sees
     # (a reverse proxy, or a laptop serving on its LAN address). Empty: taken from the request.
     public_url: str = ""
+    # The login cookie is `__Host-` and `Secure` even when a request came over plain HTTP.
     https_only_cookies: bool = False
+    # Wrong passwords before each further login try must wait (1, 2, 4 … s, at most 15 min),
+    # per account and per client address.
+    login_failures: int = 5
+    login_address_failures: int = 30
     templates_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
     # The case library: cases, agenda templates, glossary (docs/cases.md).
@@ -52,9 +54,10 @@ class Settings:
         env = os.environ
         values: dict[str, object] = {
             "db_url": env.get("WORKSHOP_DB", cls.db_url),
-            "secret": env.get("WORKSHOP_SECRET", ""),
             "public_url": env.get("WORKSHOP_PUBLIC_URL", ""),
             "https_only_cookies": env.get("WORKSHOP_HTTPS_ONLY", "") in ("1", "true", "yes"),
+            "login_failures": int(env.get("WORKSHOP_LOGIN_FAILURES", "5")),
+            "login_address_failures": int(env.get("WORKSHOP_LOGIN_ADDRESS_FAILURES", "30")),
             "quiet_seconds": float(env.get("WORKSHOP_QUIET_SECONDS", "75")),
             "cases_dir": Path(env.get("WORKSHOP_CASES", str(cls.cases_dir))),
             "failed_guesses_per_minute": int(env.get("WORKSHOP_FAILED_GUESSES", "60")),

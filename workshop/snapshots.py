@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from workshop.agenda import Segment, SessionCase, next_step, run_of_show
+from workshop.bounds import Slots, encoded_size, fill
 from workshop.domain import (
     SCALE_LABELS,
     Activity,
@@ -21,12 +23,17 @@ from workshop.domain import (
     Session,
     Table,
     Tally,
+    Why,
 )
 from workshop.i18n import gettext_for
-from workshop.store.base import Answers, Room
+from workshop.privacy import DEFAULT_MIN_GROUP, hidden_tables
+from workshop.store.base import ROOM_POSTS, Answers, Room
 
 Mark = Callable[[str], list[tuple[str, str | None]]]
 """A glossary's `mark`: a text as runs of (text, term id or None)."""
+
+ANSWERS_BUDGET = 96 * 1024  # a phone's own earlier posts in its welcome
+PAGE_LIMIT = 200  # posts (or whys) per page of `GET …/activities/{id}/posts`
 
 
 def first_marks_only(runs: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
@@ -144,32 +151,41 @@ def tally_of(room: Room, activity: Activity) -> Tally:
     return Tally.from_rows(activity.option_count, room.votes.get(activity.id, ()))
 
 
-def results_view(tally: Tally) -> dict[str, Any]:
+def results_view(tally: Tally, hidden: AbstractSet[int] = frozenset()) -> dict[str, Any]:
     return {
         "counts": tally.counts,
-        "tables": {str(n): counts for n, counts in sorted(tally.tables.items())},
+        "tables": {str(n): c for n, c in sorted(tally.tables.items()) if n not in hidden},
         "total": tally.total,
     }
 
 
-def answered(room: Room, activity: Activity, tally: Tally | None) -> tuple[int, dict[str, int]]:
-    """How many have answered, in all and per table (people, not posts); `tally` is the
-    vote's tally, None for a reflection."""
+def answered(room: Room, activity: Activity, tally: Tally | None) -> dict[int, int]:
+    """How many have answered per table (people, not posts); `tally` is the vote's tally,
+    None for a reflection."""
     if tally is not None:
-        by_table = tally.answered_by_table()
-    else:
-        people: dict[int, set[int]] = {}
-        for post in room.posts.get(activity.id, ()):
-            people.setdefault(post.table, set()).add(post.participant_id)
-        by_table = {table: len(ids) for table, ids in people.items()}
-    return sum(by_table.values()), {str(n): c for n, c in sorted(by_table.items())}
+        return tally.answered_by_table()
+    return {table: people for table, (people, _) in room.posters.get(activity.id, {}).items()}
 
 
-def post_view(post: Post, names: dict[int, str], *, moderation: bool) -> dict[str, Any]:
+def hidden_on_screen(room: Room, activity: Activity, by_table: dict[int, int], k: int) -> set[int]:
+    """Tables whose figures (and, on a wall, labels) the screen leaves out: by answers, and
+    for a wall also by the people whose posts are shown (privacy.py has the rule)."""
+    hidden = hidden_tables(by_table, k)
+    if activity.kind is ActivityKind.REFLECTION:
+        shown = {t: n for t, (_, n) in room.posters.get(activity.id, {}).items()}
+        hidden |= hidden_tables(shown, k)
+    return hidden
+
+
+def post_view(
+    post: Post, names: dict[int, str], *, moderation: bool, hidden: AbstractSet[int] = frozenset()
+) -> dict[str, Any]:
+    """A post of a table in `hidden` loses its table: the screen shows it as "other tables"."""
+    anonymous = post.table in hidden
     view: dict[str, Any] = {
         "id": post.id,
-        "table": post.table,
-        "table_name": names.get(post.table, ""),
+        "table": None if anonymous else post.table,
+        "table_name": "" if anonymous else names.get(post.table, ""),
         "text": post.text,
     }
     if moderation:
@@ -183,9 +199,12 @@ def live_activity(
     names: dict[int, str],
     *,
     console: bool,
+    slots: Slots,
+    min_group: int = DEFAULT_MIN_GROUP,
 ) -> dict[str, Any]:
     """An activity with its answers: everything for the console, what may be shown on screen.
-    `names` are the table names by number."""
+    `names` are the table names by number. Its posts and whys are left empty, with their
+    candidates added to `slots` for `fill`."""
     view = activity_view(activity, room.session.language)
     case = room.cases.get(activity.case_id) if activity.case_id is not None else None
     if case is None:
@@ -196,22 +215,51 @@ def live_activity(
         view["case"] = case_view(case, None, notes=False)
     view["segment"] = activity.segment_id
     tally = tally_of(room, activity) if activity.is_vote else None
-    view["answered"], view["answered_by_table"] = answered(room, activity, tally)
+    by_table = answered(room, activity, tally)
+    hidden = hidden_on_screen(room, activity, by_table, min_group)
+    off_screen = frozenset() if console else hidden
+    view["answered"] = sum(by_table.values())
+    if console:
+        view["answered_by_table"] = {str(n): c for n, c in sorted(by_table.items())}
+    else:  # every table but the hidden ones, 0 where no one answered: a missing one is hidden
+        view["answered_by_table"] = {
+            str(t.number): by_table.get(t.number, 0)
+            for t in room.tables
+            if t.number not in off_screen
+        }
+    if console:
+        view["hidden_on_screen"] = sorted(hidden)
     shown = console or activity.state is ActivityState.REVEALED
-    view["results"] = results_view(tally) if shown and tally is not None else None
+    view["results"] = results_view(tally, off_screen) if shown and tally is not None else None
+    posts, visible, whys = room.totals.get(activity.id, (0, 0, 0))
     if activity.kind is ActivityKind.REFLECTION and shown:
-        view["posts"] = [
-            post_view(p, names, moderation=console)
-            for p in room.posts.get(activity.id, ())
-            if console or not p.hidden
-        ]
+        view["posts"] = []
+        view["posts_total"] = posts if console else visible
+        candidates = [p for p in room.posts.get(activity.id, ()) if console or not p.hidden]
+        slots.append(
+            (
+                view["posts"],
+                [
+                    post_view(p, names, moderation=console, hidden=off_screen)
+                    for p in candidates[:ROOM_POSTS]
+                ],
+            )
+        )
     else:
         view["posts"] = None
+        view["posts_total"] = posts if console else None
     if console and activity.is_vote:
-        view["whys"] = [
-            {"table": w.table, "option": w.option, "text": w.text}
-            for w in room.whys.get(activity.id, ())
-        ]
+        view["whys"] = []
+        view["whys_total"] = whys
+        slots.append(
+            (
+                view["whys"],
+                [
+                    {"table": w.table, "option": w.option, "text": w.text}
+                    for w in room.whys.get(activity.id, ())
+                ],
+            )
+        )
     return view
 
 
@@ -235,11 +283,16 @@ def session_view(session: Session) -> dict[str, Any]:
     return {"code": session.code, "title": session.title, "language": session.language}
 
 
-def screen_state(room: Room, join_url: str) -> dict[str, Any]:
+def screen_state(
+    room: Room, join_url: str, min_group: int = DEFAULT_MIN_GROUP, slots: Slots | None = None
+) -> dict[str, Any]:
+    """With `slots`, the posts are left for the caller to `fill`."""
     session = room.session
     capacity = sum(t.capacity for t in room.tables)
     current = room.activity(session.current_activity_id)
-    return {
+    own: Slots = []
+    names = table_names(room)
+    state = {
         "type": "state",
         "version": session.version,
         "session": {**session_view(session), "join_url": join_url},
@@ -248,7 +301,14 @@ def screen_state(room: Room, join_url: str) -> dict[str, Any]:
         "over_capacity": room.participants > capacity,
         "view": session.screen_view,
         "tables": tables_view(room.tables, room.seated),
-        "activity": live_activity(room, current, table_names(room), console=False)
+        "activity": live_activity(
+            room,
+            current,
+            names,
+            console=False,
+            slots=own if slots is None else slots,
+            min_group=min_group,
+        )
         if current
         else None,
         "segment": segment_view(room.segment(session.current_segment_id)),
@@ -256,14 +316,33 @@ def screen_state(room: Room, join_url: str) -> dict[str, Any]:
         "timer": timer_view(session),
         "now": time.time(),
     }
+    if slots is None:
+        fill(state, own)
+    return state
 
 
-def console_state(room: Room, join_url: str, screen_url: str, marks: Marks) -> dict[str, Any]:
-    state = screen_state(room, join_url)
+def console_state(
+    room: Room,
+    join_url: str,
+    screen_url: str,
+    marks: Marks,
+    min_group: int = DEFAULT_MIN_GROUP,
+) -> dict[str, Any]:
+    """Posts and whys get room in this order: the current activity's, the others' in play
+    order, then the screen's copy of the current activity."""
+    screen_slots: Slots = []
+    state = screen_state(room, join_url, min_group, screen_slots)
     state["session"]["screen_url"] = screen_url
     state["current"] = room.session.current_activity_id
+    state["min_group"] = min_group
+    state["max_participants"] = room.session.max_participants
+    state["joining_locked"] = room.session.joining_locked
     names = table_names(room)
-    state["activities"] = [live_activity(room, a, names, console=True) for a in room.activities]
+    slots: dict[int, Slots] = {a.id: [] for a in room.activities}
+    state["activities"] = [
+        live_activity(room, a, names, console=True, slots=slots[a.id], min_group=min_group)
+        for a in room.activities
+    ]
     steps = run_of_show(room.segments, room.activities)
     session = room.session
     following = next_step(steps, session.current_segment_id, session.current_activity_id)
@@ -285,6 +364,8 @@ def console_state(room: Room, join_url: str, screen_url: str, marks: Marks) -> d
     state["next"] = (
         {"segment": following.segment_id, "activity": following.activity_id} if following else None
     )
+    current = slots.pop(session.current_activity_id, []) if session.current_activity_id else []
+    fill(state, [*current, *(s for listed in slots.values() for s in listed), *screen_slots])
     return state
 
 
@@ -313,6 +394,24 @@ def results(room: Room) -> dict[str, Any]:
     return {"activities": out}
 
 
+def posts_page_view(
+    activity: Activity,
+    posts: list[Post],
+    whys: list[Why],
+    total: int,
+    offset: int,
+    names: dict[int, str],
+) -> dict[str, Any]:
+    """`GET …/activities/{id}/posts`: a page of a wall (or of a vote's whys) for the console."""
+    return {
+        "activity": activity.id,
+        "total": total,
+        "offset": offset,
+        "posts": [post_view(p, names, moderation=True) for p in posts],
+        "whys": [{"table": w.table, "option": w.option, "text": w.text} for w in whys],
+    }
+
+
 def phone_state(room: Room, mark: Marks) -> dict[str, Any]:
     """The `activity` message: what the room looks at now, for every phone of a session."""
     session = room.session
@@ -330,13 +429,29 @@ def phone_state(room: Room, mark: Marks) -> dict[str, Any]:
     }
 
 
-def answers_view(answers: Answers) -> dict[str, Any]:
+def answers_view(answers: Answers, budget: int = ANSWERS_BUDGET) -> dict[str, Any]:
+    """A phone's own answers; of its posts, the newest that fit in `budget` bytes (a phone
+    that posted a whole wall gets a welcome it can still carry)."""
     ids = set(answers.votes) | set(answers.posts)
     out: dict[str, Any] = {}
     for activity_id in sorted(ids):
         vote = answers.votes.get(activity_id)
         out[str(activity_id)] = {
             "vote": {"option": vote.option, "why": vote.why} if vote else None,
-            "posts": [{"id": p.id, "text": p.text} for p in answers.posts.get(activity_id, ())],
+            "posts": [],
         }
+    newest = sorted(
+        (p for posts in answers.posts.values() for p in posts),
+        key=lambda p: p.created_at,
+        reverse=True,
+    )
+    kept: dict[int, list[dict[str, Any]]] = {}
+    for post in newest:
+        item = {"id": post.id, "text": post.text}
+        budget -= encoded_size(item) + 1
+        if budget < 0:
+            break
+        kept.setdefault(post.activity_id, []).append(item)
+    for activity_id, items in kept.items():
+        out[str(activity_id)]["posts"] = items[::-1]
     return out

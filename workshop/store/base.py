@@ -28,6 +28,10 @@ class IdTaken(Exception):
 Scope = Literal["none", "current", "all"]
 
 
+ROOM_POSTS = 100
+"""Posts (and whys) per activity a `Room` carries; the rest are counted and paged."""
+
+
 class Unchanged:
     """Marks an argument that leaves the stored value as it is."""
 
@@ -45,8 +49,13 @@ class Room:
     activities: list[Activity]
     # activity id -> (table, option, count) over the latest vote of each participant
     votes: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
-    posts: dict[int, list[Post]] = field(default_factory=dict)  # newest first
-    whys: dict[int, list[Why]] = field(default_factory=dict)
+    # newest first, at most ROOM_POSTS of all and ROOM_POSTS not hidden per activity
+    posts: dict[int, list[Post]] = field(default_factory=dict)
+    whys: dict[int, list[Why]] = field(default_factory=dict)  # newest first, ROOM_POSTS
+    # activity id -> (posts, posts not hidden, whys), counted from every row
+    totals: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    # activity id -> table -> (distinct posters, distinct posters of posts not hidden)
+    posters: dict[int, dict[int, tuple[int, int]]] = field(default_factory=dict)
     segments: list[Segment] = field(default_factory=list)  # in plan order
     cases: dict[int, SessionCase] = field(default_factory=dict)
 
@@ -73,7 +82,7 @@ class Store(Protocol):
     async def open(self) -> None: ...
     async def close(self) -> None: ...
 
-    # settings kept across restarts (the cookie secret, the setup token)
+    # settings kept across restarts (the setup token)
     async def get_setting(self, key: str) -> str | None: ...
     async def set_setting(self, key: str, value: str | None) -> None: ...
 
@@ -88,6 +97,25 @@ class Store(Protocol):
         """Create the first account if `token` is the stored setup token; it is then spent."""
         ...
 
+    async def set_password(self, facilitator_id: int, password_hash: str) -> None: ...
+
+    # facilitator logins, by the SHA-256 of the cookie's token
+    async def add_login(
+        self, token_hash: str, facilitator_id: int, now: float, expires_at: float
+    ) -> None:
+        """Also drops every login that has expired by `now`."""
+        ...
+
+    async def login(self, token_hash: str, now: float) -> tuple[Facilitator, float] | None:
+        """The facilitator of an unexpired login, and when it was last used."""
+        ...
+
+    async def touch_login(self, token_hash: str, now: float, expires_at: float) -> None: ...
+    async def end_login(self, token_hash: str) -> None: ...
+    async def end_logins(self, facilitator_id: int, keep: str | None = None) -> int:
+        """End all of a facilitator's logins but `keep`; how many were ended."""
+        ...
+
     # sessions and tables
     async def create_session(
         self,
@@ -99,8 +127,10 @@ class Store(Protocol):
         screen_key: str,
         base_url: str,
         table_names: Sequence[str],
+        max_participants: int | None = None,
     ) -> Session | None:
-        """The new session, or None when the code is taken (draw another)."""
+        """The new session, or None when the code is taken (draw another). Without
+        `max_participants` the store sets no cap (the service always passes one)."""
         ...
 
     async def session(self, code: str) -> Session | None: ...
@@ -124,12 +154,26 @@ class Store(Protocol):
         token_hash: str,
         choose: Callable[[list[Table], Mapping[int, int]], int],
     ) -> Participant:
-        """Seat at the table `choose` picks from the tables and their counts, atomically."""
+        """Seat at the table `choose` picks from the tables and their counts, atomically;
+        Forbidden (in the same step) when joining is locked or the cap is reached."""
         ...
 
-    async def participant_by_token(
-        self, session_id: int, token_hash: str
-    ) -> Participant | None: ...
+    async def participant_by_token(self, session_id: int, token_hash: str) -> Participant | None:
+        """None for an unknown token, another session's, or a removed participant's."""
+        ...
+
+    async def set_joining_locked(self, session_id: int, locked: bool) -> Session: ...
+    async def remove_participant(self, session_id: int, participant_id: int) -> Participant | None:
+        """Mark them removed and drop their ballots and posts; None when the session has no
+        such participant (still in it). A removed participant's later votes and posts are
+        refused by the store itself."""
+        ...
+
+    async def participants(
+        self, session_id: int, offset: int, limit: int
+    ) -> tuple[list[Participant], int]:
+        """A page of the participants in the session, newest first, and the total."""
+        ...
 
     # activities
     async def add_activity(
@@ -195,3 +239,9 @@ class Store(Protocol):
         ...
 
     async def answers(self, participant_id: int) -> Answers: ...
+    async def posts_page(
+        self, activity_id: int, offset: int, limit: int
+    ) -> tuple[list[Post], list[Why], int]:
+        """An activity's posts (a reflection) or whys (a vote), newest first from `offset`,
+        and how many there are in all."""
+        ...

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from workshop.domain import Busy
+
 T = TypeVar("T")
 Op = Callable[[sqlite3.Connection], Any]
 Outcome = tuple[bool, Any]  # (succeeded, result or exception)
@@ -24,8 +26,10 @@ class GroupCommit:
     """Runs write operations on one connection, on one thread, batched into transactions.
 
     An op raises one of `expected` (a rule, a taken id) before it writes anything, so such
-    an error fails that op alone and the rest of its batch still commits. Anything else
-    rolls the batch back and each op is retried alone, so one bad op fails only itself.
+    an error fails that op alone and the rest of its batch still commits. A locked database
+    (another process holds the write lock past the busy timeout) fails the whole batch at
+    once with `Busy`: retrying op by op would wait the busy timeout again for each. Anything
+    else rolls the batch back and each op is retried alone, so one bad op fails only itself.
     """
 
     def __init__(
@@ -99,7 +103,26 @@ class GroupCommit:
         except Exception as error:
             if db.in_transaction:
                 db.execute("ROLLBACK")
+            if is_busy(error):
+                return [(False, Busy()) for _ in ops]
             if len(ops) == 1:
                 return [(False, error)]
-            return [outcome for op in ops for outcome in self._commit([op])]
+            outcomes = []
+            for op in ops:
+                outcomes.extend(self._commit([op]))
+                if isinstance(outcomes[-1][1], Busy):  # locked meanwhile: the rest would wait
+                    outcomes.extend((False, Busy()) for _ in ops[len(outcomes) :])
+                    break
+            return outcomes
         return outcomes
+
+
+def is_busy(error: BaseException) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED (any extended code): another connection holds the lock."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    text = str(error)
+    return "locked" in text or "busy" in text

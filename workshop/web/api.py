@@ -13,6 +13,7 @@ from workshop.web.guard import (
     current_facilitator,
     find_session_guarded,
     json_body,
+    remember_code,
     workshop,
 )
 
@@ -31,21 +32,6 @@ async def _facilitator(request: Request) -> Facilitator:
 async def _owned(request: Request) -> Session:
     facilitator = await _facilitator(request)
     return await workshop(request).owned_session(facilitator, request.path_params["code"])
-
-
-async def login(request: Request) -> Response:
-    body = await json_body(request)
-    facilitator = await workshop(request).login(body.get("username"), body.get("password"))
-    if facilitator is None:
-        raise NotLoggedIn(N_("Wrong user name or password."))
-    request.session.clear()
-    request.session["facilitator"] = facilitator.id
-    return Response(status_code=204)
-
-
-async def logout(request: Request) -> Response:
-    request.session.clear()
-    return Response(status_code=204)
 
 
 async def list_sessions(request: Request) -> JSONResponse:
@@ -70,6 +56,7 @@ async def create_session(request: Request) -> JSONResponse:
     facilitator = await _facilitator(request)
     body = await json_body(request)
     session = await workshop(request).create_session(facilitator, body, base_url(request))
+    remember_code(request, session.code)
     return JSONResponse(
         {
             "code": session.code,
@@ -152,8 +139,6 @@ async def not_found(request: Request) -> Response:
 
 
 routes = [
-    Route("/api/login", login, methods=["POST"]),
-    Route("/api/logout", logout, methods=["POST"]),
     Route("/api/sessions", list_sessions, methods=["GET"]),
     Route("/api/sessions", create_session, methods=["POST"]),
     Route("/api/sessions/{code}", session_detail, methods=["GET"]),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,13 +10,13 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from workshop.auth import LoginThrottle
 from workshop.domain import N_, DomainError, NotFound
 from workshop.hub import Hubs, LocalBroadcast
 from workshop.i18n import gettext_for, negotiate
@@ -25,13 +24,14 @@ from workshop.library import load_library
 from workshop.services import Workshop
 from workshop.settings import Settings
 from workshop.store import Store, open_store
-from workshop.web import api, pages, plan_api, sockets
+from workshop.web import api, login_api, pages, plan_api, posts_api, room_api, sockets
+from workshop.web.bodylimit import BodyLimit
 from workshop.web.guard import FailedGuesses
+from workshop.web.logins import LoginCookies
+from workshop.web.origin import OriginGuard
 from workshop.web.templating import make_templates
 
 log = logging.getLogger("workshop")
-
-COOKIE_SECRET = "cookie_secret"
 
 SECURITY_HEADERS = [
     (
@@ -79,8 +79,26 @@ async def domain_error(request: Request, error: Exception) -> Response:
     if request.url.path.startswith("/api/"):
         lang = negotiate(request.headers.get("accept-language"))
         message = gettext_for(lang, error.message, **error.params)
-        return JSONResponse({"error": message}, status_code=error.status)
+        headers = getattr(error, "headers", None)  # Retry-After of a 429
+        return JSONResponse({"error": message}, status_code=error.status, headers=headers)
     return pages.error_page(request, error)
+
+
+class ServerError(DomainError):
+    status = 500
+
+
+SERVER_ERROR = N_("Something went wrong on the server. Try again.")
+
+
+async def server_error(request: Request, error: Exception) -> Response:
+    """Anything unexpected: a readable answer, never a bare 500 page. Starlette's
+    ServerErrorMiddleware calls this, then re-raises, and uvicorn logs the traceback."""
+    answer = ServerError(SERVER_ERROR)
+    try:
+        return await domain_error(request, answer)
+    except Exception:  # the error page itself failed: plain text still answers
+        return Response(SERVER_ERROR, status_code=500, media_type="text/plain")
 
 
 async def http_error(request: Request, error: Exception) -> Response:
@@ -96,21 +114,10 @@ async def build_app(settings: Settings) -> Starlette:
     """Open the store and make the app; the app closes the store when it shuts down."""
     store = open_store(settings.db_url)
     await store.open()
-    return create_app(settings, store, await cookie_secret(settings, store))
+    return create_app(settings, store)
 
 
-async def cookie_secret(settings: Settings, store: Store) -> str:
-    """The configured secret, or one made once and kept, so logins survive a restart."""
-    if settings.secret:
-        return settings.secret
-    secret = await store.get_setting(COOKIE_SECRET)
-    if secret is None:
-        secret = secrets.token_urlsafe(48)
-        await store.set_setting(COOKIE_SECRET, secret)
-    return secret
-
-
-def create_app(settings: Settings, store: Store, secret: str) -> Starlette:
+def create_app(settings: Settings, store: Store) -> Starlette:
     hubs: Hubs
     service: Workshop
 
@@ -122,7 +129,10 @@ def create_app(settings: Settings, store: Store, secret: str) -> Starlette:
     library = load_library(settings.cases_dir)
     for problem in library.problems:  # the rest of the library still loads
         log.warning("case library: %s", problem)
-    service = Workshop(store, LocalBroadcast(hubs), hubs, library)
+    throttle = LoginThrottle(settings.login_failures, settings.login_address_failures)
+    service = Workshop(
+        store, LocalBroadcast(hubs), hubs, library, throttle, min_group=settings.min_group
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -134,6 +144,9 @@ def create_app(settings: Settings, store: Store, secret: str) -> Starlette:
     app = Starlette(
         routes=[
             *plan_api.routes,
+            *login_api.routes,
+            *room_api.routes,
+            *posts_api.routes,
             *api.routes,
             *sockets.routes,
             *pages.routes,
@@ -141,17 +154,16 @@ def create_app(settings: Settings, store: Store, secret: str) -> Starlette:
         ],
         middleware=[
             Middleware(SecurityHeaders),
-            Middleware(
-                SessionMiddleware,
-                secret_key=secret,
-                session_cookie="workshop",
-                https_only=settings.https_only_cookies,
-                same_site="lax",
-            ),
+            Middleware(BodyLimit, limit=settings.max_body_bytes),
+            Middleware(OriginGuard, settings=settings),
+            Middleware(LoginCookies),
         ],
-        exception_handlers={DomainError: domain_error, HTTPException: http_error},
+        exception_handlers={
+            DomainError: domain_error,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.workshop = service

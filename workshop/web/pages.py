@@ -14,7 +14,16 @@ from workshop.domain import N_, DomainError, Facilitator, Invalid, NotFound, Ses
 from workshop.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext_for, negotiate
 from workshop.qr import qr_svg
 from workshop.services import console_url, join_url, screen_url
-from workshop.web.guard import base_url, current_facilitator, find_session_guarded, workshop
+from workshop.web.api import NotLoggedIn
+from workshop.web.guard import (
+    base_url,
+    client_address,
+    current_facilitator,
+    find_session_guarded,
+    remember_code,
+    workshop,
+)
+from workshop.web.logins import log_in, log_out, login_token
 
 
 def page_language(request: Request, session: Session | None = None) -> str:
@@ -52,7 +61,8 @@ async def _require_facilitator(request: Request) -> Facilitator | Response:
     return facilitator
 
 
-async def home(request: Request) -> Response:
+async def home(request: Request, password_error: DomainError | None = None) -> Response:
+    """The dashboard; with the password form's error when that form was sent wrong."""
     facilitator = await _require_facilitator(request)
     if isinstance(facilitator, Response):
         return facilitator
@@ -69,12 +79,17 @@ async def home(request: Request) -> Response:
                 "participants": sum(seated.values()),
             }
         )
+    lang = page_language(request)
+    error = password_error
     return render(
         request,
         "dashboard.html",
-        page_language(request),
+        lang,
+        error.status if error else 200,
         facilitator={"username": facilitator.username},
         sessions=sessions,
+        password_error=gettext_for(lang, error.message, **error.params) if error else None,
+        password_changed=request.query_params.get("password") == "changed",
     )
 
 
@@ -104,26 +119,54 @@ async def login_form(request: Request) -> Response:
     form = await request.form()
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     next_url = _safe_next(str(form.get("next", "")))
-    facilitator = await workshop(request).login(username, password)
     lang = page_language(request)
-    if facilitator is None:
-        return render(
-            request,
-            "login.html",
-            lang,
-            401,
-            username=username,
-            next=next_url,
-            error=gettext_for(lang, N_("Wrong user name or password.")),
-        )
-    request.session.clear()
-    request.session["facilitator"] = facilitator.id
+    try:
+        facilitator = await workshop(request).login(username, password, client_address(request))
+        if facilitator is None:
+            raise NotLoggedIn(N_("Wrong user name or password."))
+    except DomainError as error:
+        message = gettext_for(lang, error.message, **error.params)
+        headers = getattr(error, "headers", None) or {}
+        context = {"username": username, "next": next_url, "error": message}
+        page = render(request, "login.html", lang, error.status, **context)
+        page.headers.update(headers)
+        return page
+    await log_in(request, facilitator)
     return RedirectResponse(next_url, status_code=303)
 
 
 async def logout_form(request: Request) -> Response:
-    request.session.clear()
+    await log_out(request)
     return RedirectResponse("/login", status_code=303)
+
+
+async def logout_everywhere_form(request: Request) -> Response:
+    facilitator = await _require_facilitator(request)
+    if isinstance(facilitator, Response):
+        return facilitator
+    await workshop(request).end_other_logins(facilitator, None)
+    await log_out(request)
+    return RedirectResponse("/login", status_code=303)
+
+
+async def password_form(request: Request) -> Response:
+    facilitator = await _require_facilitator(request)
+    if isinstance(facilitator, Response):
+        return facilitator
+    form = await request.form()
+    try:
+        if str(form.get("new", "")) != str(form.get("new2", "")):
+            raise Invalid(N_("The two passwords are not the same."))
+        await workshop(request).change_password(
+            facilitator,
+            str(form.get("current", "")),
+            str(form.get("new", "")),
+            login_token(request) or "",
+            client_address(request),
+        )
+    except DomainError as error:
+        return await home(request, error)
+    return RedirectResponse("/?password=changed", status_code=303)
 
 
 async def setup_page(request: Request) -> Response:
@@ -148,9 +191,8 @@ async def setup_form(request: Request) -> Response:
         return error_page(request, error, lang)
     except DomainError as error:
         message = gettext_for(lang, error.message, **error.params)
-        return render(request, "setup.html", lang, 400, token=token, error=message)
-    request.session.clear()
-    request.session["facilitator"] = facilitator.id
+        return render(request, "setup.html", lang, error.status, token=token, error=message)
+    await log_in(request, facilitator)
     return RedirectResponse("/", status_code=303)
 
 
@@ -167,6 +209,7 @@ async def new_session_form(request: Request) -> Response:
         session = await workshop(request).create_session(facilitator, body, base_url(request))
     except DomainError as error:
         return error_page(request, error)
+    remember_code(request, session.code)
     return RedirectResponse(f"/console/{session.code}", status_code=303)
 
 
@@ -299,6 +342,8 @@ routes = [
     Route("/login", login_page, methods=["GET"]),
     Route("/login", login_form, methods=["POST"]),
     Route("/logout", logout_form, methods=["POST"]),
+    Route("/logout-everywhere", logout_everywhere_form, methods=["POST"]),
+    Route("/password", password_form, methods=["POST"]),
     Route("/setup/{token}", setup_page, methods=["GET"]),
     Route("/setup/{token}", setup_form, methods=["POST"]),
     Route("/sessions", new_session_form, methods=["POST"]),

@@ -5,6 +5,8 @@ it (next step, timer), and the plan file. Thin: each route checks who asks and c
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -13,7 +15,13 @@ from starlette.routing import Route
 from workshop.domain import LANGUAGES, N_, Invalid, Session
 from workshop.i18n import negotiate
 from workshop.web.api import _facilitator, _owned
+from workshop.web.bodylimit import allow_body
 from workshop.web.guard import json_body, workshop
+
+# A plan file may be larger than any other body: the biggest plan the server can export
+# (60 segments of long cases) must import again. The two-day template with 2,500
+# characters of notes on every case exports to about 70 kB (tests/test_failures.py).
+MAX_PLAN_BYTES = 1024 * 1024
 
 
 def _id(request: Request, name: str) -> int:
@@ -124,9 +132,18 @@ async def timer(request: Request) -> JSONResponse:
     )
 
 
-def _file_name(session: Session) -> str:
-    safe = "".join(c if c.isalnum() else "-" for c in session.title.lower()).strip("-")
-    return f"plan-{safe[:40] or session.code}.json"
+def _file_name(title: str, code: str, keep: Callable[[str], bool]) -> str:
+    safe = "".join(c if keep(c) else "-" for c in title.lower())
+    safe = "-".join(part for part in safe.split("-") if part)
+    return f"plan-{safe[:40] or code.lower()}.json"
+
+
+def content_disposition(session: Session) -> str:
+    """`attachment` with an ASCII `filename` for old clients and the title itself in an
+    RFC 5987 `filename*` (headers are Latin-1: Greek or Chinese would not fit)."""
+    fallback = _file_name(session.title, session.code, lambda c: c.isascii() and c.isalnum())
+    full = _file_name(session.title, session.code, str.isalnum)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(full, safe='')}"
 
 
 async def plan(request: Request) -> Response:
@@ -137,8 +154,9 @@ async def plan(request: Request) -> Response:
         return Response(
             text,
             media_type="application/json",
-            headers={"Content-Disposition": f'attachment; filename="{_file_name(session)}"'},
+            headers={"Content-Disposition": content_disposition(session)},
         )
+    allow_body(request, MAX_PLAN_BYTES)
     made = await planning.import_plan(session, await json_body(request))
     return JSONResponse({"segments": made}, status_code=201)
 

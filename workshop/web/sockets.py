@@ -8,23 +8,37 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.routing import WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from workshop import messages
 from workshop.domain import N_, DomainError, Participant, Session
-from workshop.hub import CONSOLE, PHONES, SCREEN, Outbox
+from workshop.hub import CONSOLE, PHONES, SCREEN, Hub, Outbox
 from workshop.i18n import gettext_for
 from workshop.messages import FrameError, PingMessage, PongMessage, PostMessage, VoteMessage
 from workshop.services import Workshop
 from workshop.web.guard import current_facilitator, find_session_guarded, workshop
+from workshop.web.limits import SubmitLimiter
+
+log = logging.getLogger(__name__)
 
 GOING_AWAY = 1001
 POLICY_VIOLATION = 1008
+INTERNAL_ERROR = 1011
 TRY_AGAIN_LATER = 1013
+# The participant opened this seat on more sockets than allowed; this, the oldest, gives way.
+# The page says so and waits for a tap instead of reconnecting (which would close the other).
+REPLACED = 4001
+
+OPENED_ELSEWHERE = N_("This seat was opened on another screen.")
+TOO_FAST = N_("You are sending too fast. Wait a moment, and it is sent again by itself.")
+FLOODING = N_("Too many messages too fast. This connection was closed.")
+FAILED = N_("Something went wrong on the server. Your answer will be sent again.")
+NOT_READY = N_("The server could not load the session just now. Trying again…")
 
 
 async def _refuse(ws: WebSocket, language: str, reason: str) -> None:
@@ -40,9 +54,9 @@ class Sender:
 
     __slots__ = ("_task", "expired", "heard", "outbox", "slot", "ws")
 
-    def __init__(self, ws: WebSocket) -> None:
+    def __init__(self, ws: WebSocket, participant_id: int | None = None) -> None:
         self.ws = ws
-        self.outbox = Outbox(notify=self._wake)
+        self.outbox = Outbox(notify=self._wake, participant_id=participant_id)
         self._task: asyncio.Task[None] | None = None
         self.heard = asyncio.get_running_loop().time()  # when the peer last sent a frame
         self.expired = False
@@ -66,7 +80,7 @@ class Sender:
             if self.expired:
                 await self.ws.close(GOING_AWAY, "Nothing heard for too long.")
             elif outbox.closing is not None:
-                await self.ws.close(POLICY_VIOLATION, outbox.closing)
+                await self.ws.close(outbox.close_code, outbox.closing)
             elif outbox.overflowed:
                 await self.ws.close(TRY_AGAIN_LATER, "Too far behind; reconnect for a fresh state.")
         except Exception:
@@ -74,11 +88,35 @@ class Sender:
         finally:
             self._task = None
 
+    async def settle(self, timeout: float = 5.0) -> None:
+        """Wait until what is being sent has gone (a close included), at most `timeout`."""
+        if self._task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self._task), timeout)
+
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+
+
+def submit_limiter(ws: WebSocket) -> SubmitLimiter:
+    """The app's one limiter (made on first use from the settings)."""
+    state = ws.app.state
+    limiter: SubmitLimiter | None = getattr(state, "submit_limiter", None)
+    if limiter is None:
+        settings = state.settings
+        limiter = state.submit_limiter = SubmitLimiter(settings.submit_rate, settings.submit_burst)
+    return limiter
+
+
+def _give_way(hub: Hub, participant: Participant, limit: int, reason: str) -> None:
+    """Close the participant's oldest sockets in this process beyond `limit` (the newest
+    stays: it is the screen the person is looking at)."""
+    live = [o for o in hub.participant_outboxes(participant.id) if o.closing is None]
+    for outbox in live[: max(0, len(live) - max(1, limit))]:
+        outbox.close(reason, REPLACED)
 
 
 class Heartbeat:
@@ -147,30 +185,49 @@ async def _serve(
     a snapshot older than the first one may still follow, and clients drop it by version.
     """
     await ws.accept()
-    sender = Sender(ws)
+    sender = Sender(ws, participant.id if participant is not None else None)
     outbox = sender.outbox
     heartbeat: Heartbeat = ws.app.state.heartbeat
     heartbeat.watch(sender)
     hub = service.hubs.get(session.id)
     hub.subscribe(channel, outbox)
+    language = session.language
+    limiter = submit_limiter(ws)
+    key = (session.id, participant.id) if participant is not None else None
+    if participant is not None:
+        limit = ws.app.state.settings.sockets_per_participant
+        _give_way(hub, participant, limit, gettext_for(language, OPENED_ELSEWHERE))
     loop = asyncio.get_running_loop()
     try:
-        outbox.send(messages.dumps(await first()))
+        if not await _send_first(outbox, language, first):
+            await sender.settle()
+            return
         while True:
             frame = await ws.receive()
             if frame["type"] == "websocket.disconnect":
                 break
             sender.heard = loop.time()
+            if outbox.closing is not None:
+                continue  # being closed: its last replies are on their way
             text = frame.get("text")
             if text is None:
-                error = gettext_for(session.language, N_("Send text frames with JSON."))
+                error = gettext_for(language, N_("Send text frames with JSON."))
                 outbox.send(messages.error(error))
                 continue
-            reply = await _handle(service, session, participant, text)
+            reply, close = await _handle(service, session, participant, text, limiter)
             if reply is not None:
                 outbox.send(reply)
+            if close is None and outbox.overflowed and key is not None and limiter.refusing(key):
+                close = FLOODING  # refused, and not even reading the refusals: a flood
+            if close is not None:
+                outbox.close(gettext_for(language, close), POLICY_VIOLATION)
     except (WebSocketDisconnect, RuntimeError):
         pass
+    except Exception:
+        # Not expected: say so on the socket (1011, the page reconnects) rather than 1006.
+        log.exception("%s socket of session %s", channel, session.id)
+        outbox.close(gettext_for(language, FAILED), INTERNAL_ERROR)
+        await sender.settle()
     finally:
         hub.unsubscribe(channel, outbox)
         heartbeat.forget(sender)
@@ -178,37 +235,73 @@ async def _serve(
         await service.hubs.release(session.id)
 
 
+async def _send_first(
+    outbox: Outbox, language: str, first: Callable[[], Awaitable[dict[str, Any]]]
+) -> bool:
+    """Queue the full state; if it cannot be read, have the socket closed instead: 1013
+    (the page reconnects by itself) while the database is busy or on an unexpected error,
+    1008 with the reason when a rule refuses it (the seat is gone, say)."""
+    try:
+        outbox.send(messages.dumps(await first()))
+        return True
+    except DomainError as error:
+        reason = gettext_for(language, error.message, **error.params)
+        outbox.close(reason, TRY_AGAIN_LATER if error.retry else POLICY_VIOLATION)
+    except Exception:
+        log.exception("reading the first state")
+        outbox.close(gettext_for(language, NOT_READY), TRY_AGAIN_LATER)
+    return False
+
+
+Reply = tuple[str | None, str | None]  # the frame to send back, a reason to close
+
+
 async def _handle(
-    service: Workshop, session: Session, participant: Participant | None, text: str
-) -> str | None:
-    """The reply to one frame: an ack, a pong, an error, or None for a heartbeat's pong.
-    Never raises for bad input."""
+    service: Workshop,
+    session: Session,
+    participant: Participant | None,
+    text: str,
+    limiter: SubmitLimiter,
+) -> Reply:
+    """The answer to one frame: an ack, a pong, an error, or None for a heartbeat's pong;
+    and a reason to close the socket, for a sender that floods. Never raises: an unexpected
+    failure is logged and answered with an error that asks the phone to send it again."""
     client_id = None
     try:
         message = messages.parse(text)
         if isinstance(message, PongMessage):
-            return None
+            return None, None
         if isinstance(message, PingMessage):
-            return messages.PONG
+            return messages.PONG, None
         client_id = message.id
         if participant is None:
             raise FrameError(N_("Only participants send answers."), id=client_id)
+        verdict = limiter.take((session.id, participant.id))
+        if not verdict.allowed:
+            refusal = gettext_for(session.language, TOO_FAST)
+            reply = messages.error(refusal, client_id, retry_after=verdict.retry_after)
+            return reply, FLOODING if verdict.flooding else None
         if isinstance(message, VoteMessage):
             await service.vote(session, participant, message)
         elif isinstance(message, PostMessage):
             await service.post(session, participant, message)
-        return messages.ack(client_id)
+        return messages.ack(client_id), None
     except DomainError as error:
         client_id = getattr(error, "id", None) or client_id
         text = gettext_for(session.language, error.message, **error.params)
-        return messages.error(text, client_id)
+        return messages.error(text, client_id, retry=error.retry), None
+    except Exception:
+        log.exception("a frame in session %s", session.id)
+        return messages.error(gettext_for(session.language, FAILED), client_id, retry=True), None
 
 
 async def participant_socket(ws: WebSocket) -> None:
     service = workshop(ws)
     try:
         session = await find_session_guarded(ws, ws.path_params["code"])
-    except DomainError:
+    except DomainError as error:
+        if error.retry:
+            raise  # busy, not gone: the page must keep its seat and try again
         await _refuse(ws, "nb", N_("There is no session with this code."))
         return
     participant = await service.participant(session, ws.query_params.get("token"))
@@ -224,7 +317,9 @@ async def screen_socket(ws: WebSocket) -> None:
     service = workshop(ws)
     try:
         session = await find_session_guarded(ws, ws.path_params["code"])
-    except DomainError:
+    except DomainError as error:
+        if error.retry:
+            raise  # busy, not gone: the page must keep its seat and try again
         await _refuse(ws, "nb", N_("There is no session with this code."))
         return
     if ws.query_params.get("key") != session.screen_key:
@@ -242,16 +337,41 @@ async def console_socket(ws: WebSocket) -> None:
     facilitator = await current_facilitator(ws)
     session = None
     if facilitator is not None:
-        with contextlib.suppress(DomainError):
+        try:
             session = await service.owned_session(facilitator, ws.path_params["code"])
+        except DomainError as error:
+            if error.retry:
+                raise
     if session is None:
         await _refuse(ws, "nb", N_("Log in as the facilitator of this session."))
         return
     await _serve(ws, service, session, CONSOLE, lambda: service.console_state(session.id))
 
 
+def answered(
+    handler: Callable[[WebSocket], Awaitable[None]],
+) -> Callable[[WebSocket], Awaitable[None]]:
+    """`handler`, but a failure while opening the socket (the database busy while finding
+    the session or the seat, or anything unexpected) is answered: accepted if need be and
+    closed with 1013 (the page reconnects, keeping its seat), never a bare 1006 or a 500."""
+
+    async def route(ws: WebSocket) -> None:
+        try:
+            await handler(ws)
+        except Exception as error:
+            if not (isinstance(error, DomainError) and error.retry):
+                log.exception("opening %s", ws.url.path)
+            with contextlib.suppress(Exception):
+                if ws.application_state is WebSocketState.CONNECTING:
+                    await ws.accept()
+                if ws.application_state is WebSocketState.CONNECTED:
+                    await ws.close(TRY_AGAIN_LATER, gettext_for("nb", NOT_READY))
+
+    return route
+
+
 routes = [
-    WebSocketRoute("/ws/{code}/participant", participant_socket),
-    WebSocketRoute("/ws/{code}/screen", screen_socket),
-    WebSocketRoute("/ws/{code}/console", console_socket),
+    WebSocketRoute("/ws/{code}/participant", answered(participant_socket)),
+    WebSocketRoute("/ws/{code}/screen", answered(screen_socket)),
+    WebSocketRoute("/ws/{code}/console", answered(console_socket)),
 ]

@@ -1,4 +1,4 @@
-"""Facilitator accounts."""
+"""Facilitator accounts and their logins."""
 
 from __future__ import annotations
 
@@ -57,5 +57,65 @@ class Accounts(Connection):
                 (username, password_hash, time.time()),
             )
             return Facilitator(cursor.lastrowid or 0, username, password_hash)
+
+        return await self._write(op)
+
+    async def set_password(self, facilitator_id: int, password_hash: str) -> None:
+        def op(db: sqlite3.Connection) -> None:
+            db.execute(
+                "UPDATE facilitators SET password_hash = ? WHERE id = ?",
+                (password_hash, facilitator_id),
+            )
+
+        await self._write(op)
+
+    # --- logins -------------------------------------------------------------------------
+
+    async def add_login(
+        self, token_hash: str, facilitator_id: int, now: float, expires_at: float
+    ) -> None:
+        def op(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM logins WHERE expires_at <= ?", (now,))
+            db.execute(
+                "INSERT INTO logins (token_hash, facilitator_id, created_at, last_seen,"
+                " expires_at) VALUES (?, ?, ?, ?, ?)",
+                (token_hash, facilitator_id, now, now, expires_at),
+            )
+
+        await self._write(op)
+
+    async def login(self, token_hash: str, now: float) -> tuple[Facilitator, float] | None:
+        row = await self._one(
+            "SELECT f.id, f.username, f.password_hash, l.last_seen FROM logins l"
+            " JOIN facilitators f ON f.id = l.facilitator_id"
+            " WHERE l.token_hash = ? AND l.expires_at > ?",
+            (token_hash, now),
+        )
+        if row is None:
+            return None
+        return Facilitator(row["id"], row["username"], row["password_hash"]), row["last_seen"]
+
+    async def touch_login(self, token_hash: str, now: float, expires_at: float) -> None:
+        def op(db: sqlite3.Connection) -> None:
+            db.execute(
+                "UPDATE logins SET last_seen = ?, expires_at = ? WHERE token_hash = ?",
+                (now, expires_at, token_hash),
+            )
+
+        await self._write(op)
+
+    async def end_login(self, token_hash: str) -> None:
+        def op(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM logins WHERE token_hash = ?", (token_hash,))
+
+        await self._write(op)
+
+    async def end_logins(self, facilitator_id: int, keep: str | None = None) -> int:
+        def op(db: sqlite3.Connection) -> int:
+            cursor = db.execute(
+                "DELETE FROM logins WHERE facilitator_id = ? AND token_hash IS NOT ?",
+                (facilitator_id, keep),
+            )
+            return cursor.rowcount
 
         return await self._write(op)

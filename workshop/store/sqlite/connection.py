@@ -11,7 +11,8 @@ from typing import Any
 
 import aiosqlite
 
-from workshop.store.group import GroupCommit
+from workshop.domain import Busy
+from workshop.store.group import GroupCommit, is_busy
 from workshop.store.sqlite.rows import (
     EXPECTED,
     PRAGMAS,
@@ -73,7 +74,12 @@ class Connection:
     ) -> list[sqlite3.Row]:
         db = db or self._reader
         assert db is not None
-        return list(await db.execute_fetchall(sql, params))
+        try:
+            return list(await db.execute_fetchall(sql, params))
+        except sqlite3.OperationalError as error:
+            if is_busy(error):  # locked past the busy timeout: answered, never a crash
+                raise Busy() from error
+            raise
 
     async def _one(
         self, sql: str, params: Sequence[Any] = (), db: aiosqlite.Connection | None = None

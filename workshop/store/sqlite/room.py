@@ -5,10 +5,11 @@ from __future__ import annotations
 import aiosqlite
 
 from workshop.domain import (
+    Post,
     Vote,
     Why,
 )
-from workshop.store.base import Answers, Room, Scope
+from workshop.store.base import ROOM_POSTS, Answers, Room, Scope
 from workshop.store.sqlite.connection import Connection
 from workshop.store.sqlite.rows import (
     activity_from,
@@ -81,22 +82,74 @@ class RoomReads(Connection):
             db,
         ):
             room.votes.setdefault(row[0], []).append((row[1], row[2], row[3]))
+        # The newest posts of all and the newest not hidden (the screen's), never every post:
+        # a flooded wall is counted here and paged by `posts_page`.
         for row in await self._all(
-            f"SELECT * FROM posts WHERE activity_id IN ({marks})"
-            " ORDER BY created_at DESC, rowid DESC",
-            ids,
+            "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY activity_id, hidden"
+            " ORDER BY created_at DESC, rowid DESC) AS n, rowid AS r FROM posts"
+            f" WHERE activity_id IN ({marks})) WHERE n <= ? ORDER BY created_at DESC, r DESC",
+            [*ids, ROOM_POSTS],
             db,
         ):
             room.posts.setdefault(row["activity_id"], []).append(post_from(row))
         for row in await self._all(
-            "SELECT b.activity_id, v.table_number, v.option, v.why FROM ballots b"
-            f" JOIN votes v ON v.id = b.vote_id WHERE b.activity_id IN ({marks})"
-            " AND v.why != '' ORDER BY v.created_at DESC",
+            "SELECT activity_id, table_number, COUNT(*), SUM(hidden = 0),"
+            " COUNT(DISTINCT participant_id),"
+            " COUNT(DISTINCT CASE WHEN hidden = 0 THEN participant_id END)"
+            f" FROM posts WHERE activity_id IN ({marks}) GROUP BY activity_id, table_number",
             ids,
             db,
         ):
+            posts, shown, _ = room.totals.get(row[0], (0, 0, 0))
+            room.totals[row[0]] = (posts + row[2], shown + row[3], 0)
+            room.posters.setdefault(row[0], {})[row[1]] = (row[4], row[5])
+        for row in await self._all(
+            "SELECT activity_id, table_number, option, why FROM (SELECT b.activity_id,"
+            " v.table_number, v.option, v.why, ROW_NUMBER() OVER (PARTITION BY b.activity_id"
+            " ORDER BY v.created_at DESC, v.rowid DESC) AS n FROM ballots b"
+            f" JOIN votes v ON v.id = b.vote_id WHERE b.activity_id IN ({marks})"
+            " AND v.why != '') WHERE n <= ? ORDER BY activity_id, n",
+            [*ids, ROOM_POSTS],
+            db,
+        ):
             room.whys.setdefault(row[0], []).append(Why(row[1], row[2], row[3]))
+        for row in await self._all(
+            "SELECT b.activity_id, COUNT(*) FROM ballots b JOIN votes v ON v.id = b.vote_id"
+            f" WHERE b.activity_id IN ({marks}) AND v.why != '' GROUP BY b.activity_id",
+            ids,
+            db,
+        ):
+            posts, shown, _ = room.totals.get(row[0], (0, 0, 0))
+            room.totals[row[0]] = (posts, shown, row[1])
         return room
+
+    async def posts_page(
+        self, activity_id: int, offset: int, limit: int
+    ) -> tuple[list[Post], list[Why], int]:
+        posts = [
+            post_from(r)
+            for r in await self._all(
+                "SELECT * FROM posts WHERE activity_id = ?"
+                " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+                (activity_id, limit, offset),
+            )
+        ]
+        whys = [
+            Why(r[0], r[1], r[2])
+            for r in await self._all(
+                "SELECT v.table_number, v.option, v.why FROM ballots b"
+                " JOIN votes v ON v.id = b.vote_id WHERE b.activity_id = ? AND v.why != ''"
+                " ORDER BY v.created_at DESC, v.rowid DESC LIMIT ? OFFSET ?",
+                (activity_id, limit, offset),
+            )
+        ]
+        counted = await self._one(
+            "SELECT (SELECT COUNT(*) FROM posts WHERE activity_id = ?) + (SELECT COUNT(*)"
+            " FROM ballots b JOIN votes v ON v.id = b.vote_id"
+            " WHERE b.activity_id = ? AND v.why != '')",
+            (activity_id, activity_id),
+        )
+        return posts, whys, counted[0] if counted else 0
 
     async def answers(self, participant_id: int) -> Answers:
         answers = Answers()

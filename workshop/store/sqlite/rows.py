@@ -47,6 +47,8 @@ def session_from(row: sqlite3.Row) -> Session:
         current_segment_id=row["current_segment_id"],
         timer_ends_at=row["timer_ends_at"],
         timer_seconds=row["timer_seconds"],
+        max_participants=row["max_participants"],
+        joining_locked=bool(row["joining_locked"]),
     )
 
 
@@ -188,14 +190,15 @@ def count_seated(db: sqlite3.Connection, session_id: int) -> dict[int, int]:
 
 
 SEATED = (
-    "SELECT table_number, COUNT(*) FROM participants WHERE session_id = ? GROUP BY table_number"
+    "SELECT table_number, COUNT(*) FROM participants WHERE session_id = ? AND removed_at IS NULL"
+    " GROUP BY table_number"
 )
 PRAGMAS = (
     "PRAGMA journal_mode = WAL",
     # FULL: an acknowledged vote survives a power cut too, not only a killed process.
     "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
-    "PRAGMA busy_timeout = 5000",
+    "PRAGMA busy_timeout = 3000",  # then Busy: the phone resends, the facilitator retries
 )
 
 

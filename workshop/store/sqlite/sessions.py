@@ -13,6 +13,7 @@ from workshop.domain import (
     Participant,
     Session,
     Table,
+    check_joining,
 )
 from workshop.store.base import UNCHANGED, Unchanged
 from workshop.store.sqlite.connection import Connection
@@ -38,14 +39,24 @@ class Sessions(Connection):
         screen_key: str,
         base_url: str,
         table_names: Sequence[str],
+        max_participants: int | None = None,
     ) -> Session | None:
         def op(db: sqlite3.Connection) -> Session | None:
             if fetchall(db, "SELECT 1 FROM sessions WHERE code = ?", (code,)):
                 return None
             cursor = db.execute(
                 "INSERT INTO sessions (code, facilitator_id, title, language, screen_key,"
-                " base_url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (code, facilitator_id, title, language, screen_key, base_url, time.time()),
+                " base_url, created_at, max_participants) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    code,
+                    facilitator_id,
+                    title,
+                    language,
+                    screen_key,
+                    base_url,
+                    time.time(),
+                    max_participants,
+                ),
             )
             session_id = cursor.lastrowid or 0
             db.executemany(
@@ -122,27 +133,92 @@ class Sessions(Connection):
         choose: Callable[[list[Table], Mapping[int, int]], int],
     ) -> Participant:
         def op(db: sqlite3.Connection) -> Participant:
+            # The lock and the cap are checked in the same transaction as the seat: the
+            # writer runs one op at a time, so concurrent joins cannot pass the cap.
+            cap, locked = fetchall(
+                db,
+                "SELECT max_participants, joining_locked FROM sessions WHERE id = ?",
+                (session_id,),
+            )[0]
+            seated = count_seated(db, session_id)
+            check_joining(bool(locked), sum(seated.values()), cap)
             rows = fetchall(
                 db,
                 "SELECT number, name, capacity FROM tables WHERE session_id = ? ORDER BY number",
                 (session_id,),
             )
             tables = [Table(r[0], r[1], r[2]) for r in rows]
-            table = choose(tables, count_seated(db, session_id))
+            table = choose(tables, seated)
+            now = time.time()
             cursor = db.execute(
                 "INSERT INTO participants (session_id, table_number, name, token_hash,"
                 " created_at) VALUES (?, ?, ?, ?, ?)",
-                (session_id, table, name, token_hash, time.time()),
+                (session_id, table, name, token_hash, now),
             )
             bump(db, session_id)
-            return Participant(cursor.lastrowid or 0, session_id, table, name)
+            return Participant(cursor.lastrowid or 0, session_id, table, name, now)
 
         return await self._write(op)
 
     async def participant_by_token(self, session_id: int, token_hash: str) -> Participant | None:
         row = await self._one(
-            "SELECT id, session_id, table_number, name FROM participants"
-            " WHERE token_hash = ? AND session_id = ?",
+            "SELECT id, session_id, table_number, name, created_at FROM participants"
+            " WHERE token_hash = ? AND session_id = ? AND removed_at IS NULL",
             (token_hash, session_id),
         )
-        return Participant(row[0], row[1], row[2], row[3]) if row else None
+        return Participant(row[0], row[1], row[2], row[3], row[4]) if row else None
+
+    # --- guarding the room --------------------------------------------------------------
+
+    async def set_joining_locked(self, session_id: int, locked: bool) -> Session:
+        def op(db: sqlite3.Connection) -> Session:
+            db.execute(
+                "UPDATE sessions SET joining_locked = ?, version = version + 1 WHERE id = ?",
+                (int(locked), session_id),
+            )
+            rows = fetchall(db, "SELECT * FROM sessions WHERE id = ?", (session_id,))
+            return session_from(rows[0])
+
+        return await self._write(op)
+
+    async def remove_participant(self, session_id: int, participant_id: int) -> Participant | None:
+        """Take a participant out: no longer seated, token refused, ballots and posts gone
+        from every tally. The row stays (marked), so its id is never given to anyone else."""
+
+        def op(db: sqlite3.Connection) -> Participant | None:
+            rows = fetchall(
+                db,
+                "SELECT id, session_id, table_number, name, created_at FROM participants"
+                " WHERE id = ? AND session_id = ? AND removed_at IS NULL",
+                (participant_id, session_id),
+            )
+            if not rows:
+                return None
+            db.execute(
+                "UPDATE participants SET removed_at = ? WHERE id = ?", (time.time(), participant_id)
+            )
+            db.execute("DELETE FROM ballots WHERE participant_id = ?", (participant_id,))
+            db.execute("DELETE FROM posts WHERE participant_id = ?", (participant_id,))
+            bump(db, session_id)
+            row = rows[0]
+            return Participant(row[0], row[1], row[2], row[3], row[4])
+
+        return await self._write(op)
+
+    async def participants(
+        self, session_id: int, offset: int, limit: int
+    ) -> tuple[list[Participant], int]:
+        """A page of the participants still in the session, newest first, and how many
+        there are in all."""
+        rows = await self._all(
+            "SELECT id, session_id, table_number, name, created_at FROM participants"
+            " WHERE session_id = ? AND removed_at IS NULL"
+            " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            (session_id, limit, offset),
+        )
+        total = await self._one(
+            "SELECT COUNT(*) FROM participants WHERE session_id = ? AND removed_at IS NULL",
+            (session_id,),
+        )
+        people = [Participant(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        return people, total[0] if total else 0

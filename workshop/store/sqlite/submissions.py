@@ -6,6 +6,7 @@ import sqlite3
 import time
 
 from workshop.domain import (
+    MAX_POSTS,
     N_,
     Conflict,
     Post,
@@ -18,16 +19,30 @@ from workshop.store.sqlite.rows import (
     fetchall,
 )
 
+TOO_MANY_POSTS = N_("You have posted %(max)d texts to this question, the most there is room for.")
+
+
+def _first_use(db: sqlite3.Connection, table: str, client_id: str, participant_id: int) -> bool:
+    """True for an id never used; False for a repeat of this participant's own answer of
+    this kind (acknowledged again, nothing changes). IdTaken when another participant used
+    it, or when it names an answer of the other kind: ids are unique across votes and posts."""
+    other = "posts" if table == "votes" else "votes"
+    if fetchall(db, f"SELECT 1 FROM {other} WHERE id = ?", (client_id,)):
+        raise IdTaken(client_id)
+    rows = fetchall(db, f"SELECT participant_id FROM {table} WHERE id = ?", (client_id,))
+    if not rows:
+        return True
+    if rows[0][0] != participant_id:
+        raise IdTaken(client_id)
+    return False
+
 
 class Submissions(Connection):
     # --- submissions ----------------------------------------------------------------------
 
     async def record_vote(self, vote: Vote) -> bool:
         def op(db: sqlite3.Connection) -> bool:
-            rows = fetchall(db, "SELECT participant_id FROM votes WHERE id = ?", (vote.id,))
-            if rows:
-                if rows[0][0] != vote.participant_id:
-                    raise IdTaken(vote.id)
+            if not _first_use(db, "votes", vote.id, vote.participant_id):
                 return False
             # Stored only while the activity is open: the check and the write are one step,
             # so a vote cannot slip in after the facilitator closed the activity.
@@ -65,11 +80,16 @@ class Submissions(Connection):
 
     async def record_post(self, post: Post) -> bool:
         def op(db: sqlite3.Connection) -> bool:
-            rows = fetchall(db, "SELECT participant_id FROM posts WHERE id = ?", (post.id,))
-            if rows:
-                if rows[0][0] != post.participant_id:
-                    raise IdTaken(post.id)
+            if not _first_use(db, "posts", post.id, post.participant_id):
                 return False
+            # Counted in the same step as the insert: two sockets cannot both post the 20th.
+            rows = fetchall(
+                db,
+                "SELECT COUNT(*) FROM posts WHERE participant_id = ? AND activity_id = ?",
+                (post.participant_id, post.activity_id),
+            )
+            if rows[0][0] >= MAX_POSTS:
+                raise Conflict(TOO_MANY_POSTS, max=MAX_POSTS)
             cursor = db.execute(
                 "INSERT INTO posts (id, activity_id, participant_id, table_number, text,"
                 " created_at) SELECT ?, ?, ?, ?, ?, ? FROM activities"

@@ -1,0 +1,124 @@
+"""Per-participant limits on the socket: how fast one participant may submit.
+
+A token bucket per participant, shared by all of that participant's sockets (so three
+sockets do not triple the rate): `burst` submissions at once, refilled at `rate` a second.
+A refused submission is answered with how long to wait; a participant that keeps sending
+without waiting as told collects strikes, and after `strikes` of them over at least
+`flood_seconds` (a flood that goes on, not one burst of a full offline queue) its socket is
+closed.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+# A pause of at least this share of the last `retry_after` (and of one refill) counts as
+# having waited: a frame that the network delayed a little still clears the strikes.
+PAUSE_SHARE = 0.5
+EPSILON = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """`allowed`, or how long to wait (`retry_after`, seconds) and whether to give up on
+    the sender (`flooding`)."""
+
+    allowed: bool
+    retry_after: float = 0.0
+    flooding: bool = False
+
+
+ALLOWED = Verdict(True)
+
+
+class _Bucket:
+    __slots__ = ("at", "last_seen", "last_wait", "strikes", "strikes_since", "tokens")
+
+    def __init__(self, tokens: float, now: float) -> None:
+        self.tokens = tokens
+        self.at = now  # when `tokens` was last brought up to date
+        self.last_seen = now  # when the last submission arrived
+        self.last_wait = 0.0  # the last `retry_after` given
+        self.strikes = 0  # refusals since the sender last waited as told
+        self.strikes_since = now  # when the first of them came
+
+
+class SubmitLimiter:
+    """Token buckets keyed by (session id, participant id), at most `max_entries` of them:
+    the least recently used goes first, and a bucket that has refilled completely is the
+    same as none, so it is dropped when seen at the old end. `rate` or `burst` <= 0: no limit.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        burst: int,
+        strikes: int = 100,
+        flood_seconds: float = 1.0,
+        max_entries: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.strikes = strikes
+        self.flood_seconds = flood_seconds
+        self.max_entries = max_entries
+        self._clock = clock
+        self._buckets: OrderedDict[Hashable, _Bucket] = OrderedDict()
+
+    @property
+    def enabled(self) -> bool:
+        return self.rate > 0 and self.burst > 0
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def take(self, key: Hashable) -> Verdict:
+        """Spend one submission for `key`, if it has one."""
+        if not self.enabled:
+            return ALLOWED
+        now = self._clock()
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            self._prune(now)
+            bucket = self._buckets[key] = _Bucket(float(self.burst), now)
+        else:
+            self._buckets.move_to_end(key)
+            bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.at) * self.rate)
+            bucket.at = now
+            pause = max(bucket.last_wait, 1.0 / self.rate) * PAUSE_SHARE
+            if bucket.strikes and now - bucket.last_seen >= pause:
+                bucket.strikes = 0  # it paused as told
+        bucket.last_seen = now
+        if bucket.tokens >= 1.0 - EPSILON:  # waited exactly `retry_after`: enough
+            bucket.tokens = max(0.0, bucket.tokens - 1.0)
+            return ALLOWED
+        wait = math.ceil((1.0 - bucket.tokens) / self.rate * 100) / 100  # to a hundredth
+        bucket.last_wait = wait
+        if not bucket.strikes:
+            bucket.strikes_since = now
+        bucket.strikes += 1
+        flooding = (
+            bucket.strikes >= self.strikes and now - bucket.strikes_since >= self.flood_seconds
+        )
+        return Verdict(False, wait, flooding)
+
+    def refusing(self, key: Hashable) -> bool:
+        """Whether `key` is being refused and has not paused since."""
+        bucket = self._buckets.get(key)
+        return bucket is not None and bucket.strikes > 0
+
+    def _prune(self, now: float) -> None:
+        """Make room: drop the oldest buckets while there are too many or they have refilled."""
+        buckets = self._buckets
+        full_after = self.burst / self.rate
+        while buckets:
+            oldest = next(iter(buckets.values()))
+            refilled = not oldest.strikes and now - oldest.at >= full_after
+            if len(buckets) < self.max_entries and not refilled:
+                break
+            buckets.popitem(last=False)
