@@ -16,7 +16,6 @@ from pathlib import Path
 import uvicorn
 
 from workshop.domain import DomainError
-from workshop.services import Workshop
 from workshop.settings import Settings
 
 
@@ -116,7 +115,7 @@ async def _serve(args: argparse.Namespace) -> None:
             settings = dataclasses.replace(settings, public_url=qr_url)
     app = await build_app(settings)
     print(f"workshop is running at {address}", flush=True)
-    token = await app.state.workshop.setup_token()
+    token = await app.state.workshop.accounts.setup_token()
     if token:
         print(
             f"No facilitator account yet. Create the first one here: {address}/setup/{token}",
@@ -153,7 +152,7 @@ async def _serve(args: argparse.Namespace) -> None:
 
 
 async def _add_facilitator(args: argparse.Namespace) -> int:
-    from workshop.hub import Hubs, LocalBroadcast
+    from workshop.accounts import Accounts
     from workshop.store import open_store
 
     if args.password_file:
@@ -167,13 +166,7 @@ async def _add_facilitator(args: argparse.Namespace) -> int:
     store = open_store(settings.db_url)
     await store.open()
     try:
-
-        async def nothing(session_id: int, channel: str) -> None:
-            return None
-
-        hubs = Hubs(nothing, 1.0)
-        service = Workshop(store, LocalBroadcast(hubs), hubs, min_group=settings.min_group)
-        facilitator = await service.add_facilitator(args.name, password)
+        facilitator = await Accounts(store).add_facilitator(args.name, password)
     except DomainError as error:
         print(str(error), file=sys.stderr)
         return 2

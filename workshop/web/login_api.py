@@ -25,7 +25,9 @@ async def _facilitator(request: Request) -> Facilitator:
 async def login(request: Request) -> Response:
     body = await json_body(request)
     service = workshop(request)
-    found = await service.login(body.get("username"), body.get("password"), client_address(request))
+    found = await service.accounts.login(
+        body.get("username"), body.get("password"), client_address(request)
+    )
     if found is None:
         raise NotLoggedIn(WRONG_LOGIN)
     await log_in(request, found)
@@ -39,7 +41,7 @@ async def logout(request: Request) -> Response:
 
 async def logout_everywhere(request: Request) -> Response:
     facilitator = await _facilitator(request)
-    await workshop(request).end_other_logins(facilitator, None)
+    await workshop(request).accounts.end_other_logins(facilitator, None)
     await log_out(request)
     return Response(status_code=204)
 
@@ -47,7 +49,7 @@ async def logout_everywhere(request: Request) -> Response:
 async def change_password(request: Request) -> Response:
     facilitator = await _facilitator(request)
     body = await json_body(request)
-    await workshop(request).change_password(
+    await workshop(request).accounts.change_password(
         facilitator,
         body.get("current"),
         body.get("new"),

@@ -44,7 +44,7 @@ async def facilitator_of(conn: HTTPConnection) -> Facilitator | None:
     if token is None:
         return None
     service: Workshop = conn.app.state.workshop
-    facilitator = await service.logged_in(token)
+    facilitator = await service.accounts.logged_in(token)
     if facilitator is not None:
         conn.scope.setdefault(_SET, token)  # sent again: its age counts from the last use
     return facilitator
@@ -55,15 +55,15 @@ async def log_in(conn: HTTPConnection, facilitator: Facilitator) -> None:
     service: Workshop = conn.app.state.workshop
     old = login_token(conn)
     if old:
-        await service.end_login(old)
-    conn.scope[_SET] = await service.start_login(facilitator)
+        await service.accounts.end_login(old)
+    conn.scope[_SET] = await service.accounts.start_login(facilitator)
 
 
 async def log_out(conn: HTTPConnection) -> None:
     token = login_token(conn)
     if token:
         service: Workshop = conn.app.state.workshop
-        await service.end_login(token)
+        await service.accounts.end_login(token)
     conn.scope[_SET] = ""
 
 

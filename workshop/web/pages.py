@@ -121,7 +121,9 @@ async def login_form(request: Request) -> Response:
     next_url = _safe_next(str(form.get("next", "")))
     lang = page_language(request)
     try:
-        facilitator = await workshop(request).login(username, password, client_address(request))
+        facilitator = await workshop(request).accounts.login(
+            username, password, client_address(request)
+        )
         if facilitator is None:
             raise NotLoggedIn(N_("Wrong user name or password."))
     except DomainError as error:
@@ -144,7 +146,7 @@ async def logout_everywhere_form(request: Request) -> Response:
     facilitator = await _require_facilitator(request)
     if isinstance(facilitator, Response):
         return facilitator
-    await workshop(request).end_other_logins(facilitator, None)
+    await workshop(request).accounts.end_other_logins(facilitator, None)
     await log_out(request)
     return RedirectResponse("/login", status_code=303)
 
@@ -157,7 +159,7 @@ async def password_form(request: Request) -> Response:
     try:
         if str(form.get("new", "")) != str(form.get("new2", "")):
             raise Invalid(N_("The two passwords are not the same."))
-        await workshop(request).change_password(
+        await workshop(request).accounts.change_password(
             facilitator,
             str(form.get("current", "")),
             str(form.get("new", "")),
@@ -171,7 +173,7 @@ async def password_form(request: Request) -> Response:
 
 async def setup_page(request: Request) -> Response:
     token = request.path_params["token"]
-    if await workshop(request).setup_token() != token:
+    if await workshop(request).accounts.setup_token() != token:
         return error_page(request, NotFound(N_("This setup link has been used or is not valid.")))
     return render(request, "setup.html", page_language(request), token=token, error=None)
 
@@ -184,7 +186,7 @@ async def setup_form(request: Request) -> Response:
     try:
         if password != str(form.get("password2", "")):
             raise Invalid(N_("The two passwords are not the same."))
-        facilitator = await workshop(request).claim_setup(
+        facilitator = await workshop(request).accounts.claim_setup(
             token, str(form.get("username", "")), password
         )
     except NotFound as error:
