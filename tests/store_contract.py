@@ -23,17 +23,16 @@ import pytest
 from workshop.domain import (
     ActivitySpec,
     ActivityState,
-    Conflict,
     Facilitator,
-    Invalid,
     Participant,
     Post,
     Session,
     Vote,
     Why,
     activity_spec,
-    choose_table,
 )
+from workshop.errors import Conflict, Invalid
+from workshop.seating import choose_table
 from workshop.store.base import IdTaken, Store
 
 OPEN, CLOSED, REVEALED = ActivityState.OPEN, ActivityState.CLOSED, ActivityState.REVEALED

@@ -14,7 +14,8 @@ from workshop.agenda import (
     segment_spec,
     timer_seconds,
 )
-from workshop.domain import Activity, ActivityKind, Invalid
+from workshop.domain import Activity, ActivityKind
+from workshop.errors import Invalid
 
 
 def _activity(id: int, position: int, segment: int | None) -> Activity:

@@ -19,21 +19,20 @@ from workshop.domain import (
     Activity,
     ActivityKind,
     ActivityState,
-    Conflict,
-    Invalid,
     Table,
     Tally,
     activity_spec,
     check_move,
     check_post,
     check_vote,
-    choose_table,
     is_well_formed_code,
     new_join_code,
     normalize_code,
     session_tables,
     states_after_move,
 )
+from workshop.errors import Conflict, Invalid
+from workshop.seating import choose_table
 
 DRAFT, OPEN, CLOSED, REVEALED = (
     ActivityState.DRAFT,

@@ -29,7 +29,7 @@ from tests.live import (
     results,
     set_state,
 )
-from workshop.domain import Busy
+from workshop.errors import Busy
 from workshop.store.sqlite import SQLiteStore
 
 GREEK = "Σεμινάριο για το δημοτικό συμβούλιο"  # noqa: RUF001 (Greek, on purpose)

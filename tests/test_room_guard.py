@@ -32,14 +32,9 @@ from tests.live import (
     set_state,
 )
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, PHONE, shot
-from workshop.domain import (
-    ActivityState,
-    Conflict,
-    Forbidden,
-    Vote,
-    activity_spec,
-    choose_table,
-)
+from workshop.domain import ActivityState, Vote, activity_spec
+from workshop.errors import Conflict, Forbidden
+from workshop.seating import choose_table
 from workshop.store.sqlite import SQLiteStore
 
 EN = {"Accept-Language": "en"}

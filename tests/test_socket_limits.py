@@ -34,7 +34,8 @@ from tests.live import (
     results,
     set_state,
 )
-from workshop.domain import Busy, Participant, Session
+from workshop.domain import Participant, Session
+from workshop.errors import Busy
 from workshop.hub import PHONES, SCREEN, Hubs, LocalBroadcast, Outbox
 from workshop.i18n import gettext_for
 from workshop.web.limits import SubmitLimiter

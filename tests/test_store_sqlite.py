@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from tests.store_contract import StoreContract, new_id, poll
-from workshop.domain import Conflict, Vote
+from workshop.domain import Vote
+from workshop.errors import Conflict
 from workshop.store import open_store
 from workshop.store.base import IdTaken, Store
 from workshop.store.migrate import available

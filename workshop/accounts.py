@@ -10,7 +10,8 @@ import secrets
 import time
 
 from workshop import auth
-from workshop.domain import N_, Facilitator, NotFound
+from workshop.domain import Facilitator
+from workshop.errors import N_, NotFound
 from workshop.store import Store
 
 SETUP_TOKEN = "setup_token"

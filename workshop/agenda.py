@@ -12,13 +12,12 @@ from workshop.domain import (
     MAX_PROMPT,
     MAX_TEXT,
     MAX_TITLE,
-    N_,
     Activity,
     ActivitySpec,
-    Invalid,
     activity_spec,
     clean_text,
 )
+from workshop.errors import N_, Invalid
 
 PLAN_FORMAT = "workshop-plan"
 PLAN_VERSION = 1

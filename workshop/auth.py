@@ -16,7 +16,7 @@ from typing import TypeVar
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from workshop.domain import N_, DomainError, Invalid
+from workshop.errors import N_, DomainError, Invalid
 
 T = TypeVar("T")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
-from workshop.domain import DomainError
+from workshop.errors import DomainError
 from workshop.settings import Settings
 
 

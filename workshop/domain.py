@@ -11,11 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-
-def N_(message: str) -> str:
-    """Marks a message for translation; the transport translates it for the reader."""
-    return message
-
+from workshop.errors import N_, Conflict, Invalid
 
 # Limits count characters as a person counts them (len of the text), never bytes.
 MAX_TEXT = 1000
@@ -56,44 +52,6 @@ WORDS = (
     N_("closed"),
     N_("revealed"),
 )
-
-
-class DomainError(Exception):
-    """A rule was broken. `message` is an English msgid; `params` fill its placeholders."""
-
-    status = 400
-    retry = False  # True: nothing was stored, and sending the same again later may work
-
-    def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message % params if params else message)
-        self.message = message
-        self.params = params
-
-
-class Invalid(DomainError):
-    status = 400
-
-
-class NotFound(DomainError):
-    status = 404
-
-
-class Conflict(DomainError):
-    status = 409
-
-
-class Forbidden(DomainError):
-    status = 403
-
-
-class Busy(DomainError):
-    """The database stayed locked (another process, a backup): nothing was stored."""
-
-    status = 503
-    retry = True
-
-    def __init__(self) -> None:
-        super().__init__(N_("The server is busy. Your answer will be sent again."))
 
 
 class ActivityKind(StrEnum):
@@ -402,52 +360,6 @@ def check_post(activity: Activity, text: object) -> str:
     if activity.kind is not ActivityKind.REFLECTION:
         raise Invalid(N_("This activity takes votes, not written answers."))
     return clean_text(text, what=N_("Your text"), limit=MAX_TEXT)
-
-
-# --- seating -----------------------------------------------------------------------------
-
-
-def choose_table(tables: Sequence[Table], seated: Mapping[int, int], wanted: int | None) -> int:
-    """The table a newcomer sits at: the one they picked, or the one with fewest people.
-
-    A full table never refuses anyone: capacity is advice, not a wall.
-    """
-    numbers = [t.number for t in tables]
-    if wanted is not None:
-        if wanted not in numbers:
-            raise Invalid(N_("There is no table %(table)s."), table=wanted)
-        return wanted
-    return min(numbers, key=lambda n: (seated.get(n, 0), n))
-
-
-# --- who may join ----------------------------------------------------------------------
-
-REMOVED = N_("The facilitator removed you from this session.")
-
-
-def participant_cap(value: object, seats: int) -> int:
-    """The participant cap a new session asks for: `max_participants`, or twice its seats."""
-    if value is None:
-        return max(1, min(2 * seats, MAX_PARTICIPANTS))
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PARTICIPANTS:
-        raise Invalid(
-            N_("max_participants must be a whole number from 1 to %(max)d."), max=MAX_PARTICIPANTS
-        )
-    return value
-
-
-def check_joining(locked: bool, joined: int, cap: int | None) -> None:
-    """Refuse a newcomer when joining is locked or the room has reached its cap. Checked
-    by the store in the same step as the seat, so concurrent joins cannot pass the cap."""
-    if locked:
-        raise Forbidden(
-            N_("Joining is closed for this session. Ask the facilitator to let you in.")
-        )
-    if cap is not None and joined >= cap:
-        raise Forbidden(
-            N_("This session is full (%(max)d participants). Ask the facilitator to let you in."),
-            max=cap,
-        )
 
 
 def page_bounds(offset: object, limit: object, default: int = 50) -> tuple[int, int]:

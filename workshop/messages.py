@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from workshop.domain import N_, Invalid
+from workshop.errors import N_, Invalid
 
 MAX_FRAME = 16 * 1024
 MAX_ID = 2**63  # SQLite's integers are signed 64-bit: a bigger id cannot name a row

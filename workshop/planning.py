@@ -21,17 +21,8 @@ from workshop.agenda import (
     segment_spec,
     timer_seconds,
 )
-from workshop.domain import (
-    N_,
-    ActivityKind,
-    ActivitySpec,
-    ActivityState,
-    Conflict,
-    Invalid,
-    NotFound,
-    Session,
-    activity_spec,
-)
+from workshop.domain import ActivityKind, ActivitySpec, ActivityState, Session, activity_spec
+from workshop.errors import N_, Conflict, Invalid, NotFound
 from workshop.hub import CONSOLE, PHONES, SCREEN
 from workshop.library import Case, Library
 from workshop.snapshots import timer_view

@@ -11,21 +11,15 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from workshop import auth, snapshots
+from workshop import auth, console_view, snapshots
 from workshop.accounts import Accounts
 from workshop.domain import (
     DEFAULT_CAPACITY,
     MAX_NAME,
     MAX_TITLE,
-    N_,
-    REMOVED,
     Activity,
     ActivityState,
-    Conflict,
     Facilitator,
-    Forbidden,
-    Invalid,
-    NotFound,
     Participant,
     Post,
     Session,
@@ -34,22 +28,22 @@ from workshop.domain import (
     check_move,
     check_post,
     check_vote,
-    choose_table,
     clean_text,
     is_well_formed_code,
     new_join_code,
     normalize_code,
     page_bounds,
-    participant_cap,
     session_language,
     session_tables,
     states_after_move,
 )
+from workshop.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from workshop.hub import CONSOLE, PHONES, SCREEN, Broadcast, Hubs
 from workshop.i18n import gettext_for
 from workshop.library import Library
 from workshop.messages import PostMessage, VoteMessage, dumps
 from workshop.planning import Planning
+from workshop.seating import REMOVED, choose_table, participant_cap
 from workshop.store import Store
 from workshop.store.base import ROOM_POSTS, UNCHANGED, IdTaken
 
@@ -235,7 +229,7 @@ class Workshop:
                 room.posts[activity_id], room.whys[activity_id], _ = await self.store.posts_page(
                     activity_id, 0, posts + whys
                 )
-        return snapshots.results(room)
+        return console_view.results(room)
 
     async def posts_page(
         self, session: Session, activity_id: object, offset: object, limit: object
@@ -248,11 +242,11 @@ class Workshop:
             raise Invalid(N_("limit must be a whole number from 1 to 200."))
         posts, whys, total = await self.store.posts_page(activity.id, offset, limit)
         tables = {t.number: t.name for t in await self.store.tables(session.id)}
-        return snapshots.posts_page_view(activity, posts, whys, total, offset, tables)
+        return console_view.posts_page_view(activity, posts, whys, total, offset, tables)
 
     async def console_state(self, session_id: int) -> dict[str, Any]:
         room = await self.store.room(session_id, "all")
-        return snapshots.console_state(
+        return console_view.console_state(
             room,
             join_url(room.session),
             screen_url(room.session),

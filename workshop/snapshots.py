@@ -12,7 +12,7 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from workshop.agenda import Segment, SessionCase, next_step, run_of_show
+from workshop.agenda import Segment, SessionCase
 from workshop.bounds import Slots, encoded_size, fill
 from workshop.domain import (
     SCALE_LABELS,
@@ -23,7 +23,6 @@ from workshop.domain import (
     Session,
     Table,
     Tally,
-    Why,
 )
 from workshop.i18n import gettext_for
 from workshop.privacy import DEFAULT_MIN_GROUP, hidden_tables
@@ -319,97 +318,6 @@ def screen_state(
     if slots is None:
         fill(state, own)
     return state
-
-
-def console_state(
-    room: Room,
-    join_url: str,
-    screen_url: str,
-    marks: Marks,
-    min_group: int = DEFAULT_MIN_GROUP,
-) -> dict[str, Any]:
-    """Posts and whys get room in this order: the current activity's, the others' in play
-    order, then the screen's copy of the current activity."""
-    screen_slots: Slots = []
-    state = screen_state(room, join_url, min_group, screen_slots)
-    state["session"]["screen_url"] = screen_url
-    state["current"] = room.session.current_activity_id
-    state["min_group"] = min_group
-    state["max_participants"] = room.session.max_participants
-    state["joining_locked"] = room.session.joining_locked
-    names = table_names(room)
-    slots: dict[int, Slots] = {a.id: [] for a in room.activities}
-    state["activities"] = [
-        live_activity(room, a, names, console=True, slots=slots[a.id], min_group=min_group)
-        for a in room.activities
-    ]
-    steps = run_of_show(room.segments, room.activities)
-    session = room.session
-    following = next_step(steps, session.current_segment_id, session.current_activity_id)
-    state["segments"] = [
-        {
-            **(segment_view(s) or {}),
-            "activities": [
-                a.id
-                for a in sorted(room.activities, key=lambda a: a.position)
-                if a.segment_id == s.id
-            ],
-        }
-        for s in room.segments
-    ]
-    state["current_segment"] = session.current_segment_id
-    # Each case once, not once per activity: a day's plan carries 10-20 stories.
-    state["cases"] = {str(c.id): case_view(c, marks, notes=True) for c in room.cases.values()}
-    state["terms"] = marks.terms
-    state["next"] = (
-        {"segment": following.segment_id, "activity": following.activity_id} if following else None
-    )
-    current = slots.pop(session.current_activity_id, []) if session.current_activity_id else []
-    fill(state, [*current, *(s for listed in slots.values() for s in listed), *screen_slots])
-    return state
-
-
-def results(room: Room) -> dict[str, Any]:
-    """`GET /api/sessions/{code}/results`."""
-    out = []
-    for activity in room.activities:
-        tally = tally_of(room, activity)
-        out.append(
-            {
-                "id": activity.id,
-                "kind": activity.kind.value,
-                "state": activity.state.value,
-                "counts": tally.counts,
-                "tables": results_view(tally)["tables"],
-                "posts": [
-                    {"id": p.id, "table": p.table, "text": p.text, "hidden": p.hidden}
-                    for p in room.posts.get(activity.id, ())
-                ],
-                "whys": [
-                    {"table": w.table, "option": w.option, "text": w.text}
-                    for w in room.whys.get(activity.id, ())
-                ],
-            }
-        )
-    return {"activities": out}
-
-
-def posts_page_view(
-    activity: Activity,
-    posts: list[Post],
-    whys: list[Why],
-    total: int,
-    offset: int,
-    names: dict[int, str],
-) -> dict[str, Any]:
-    """`GET …/activities/{id}/posts`: a page of a wall (or of a vote's whys) for the console."""
-    return {
-        "activity": activity.id,
-        "total": total,
-        "offset": offset,
-        "posts": [post_view(p, names, moderation=True) for p in posts],
-        "whys": [{"table": w.table, "option": w.option, "text": w.text} for w in whys],
-    }
 
 
 def phone_state(room: Room, mark: Marks) -> dict[str, Any]:

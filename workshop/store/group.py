@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from workshop.domain import Busy
+from workshop.errors import Busy
 
 T = TypeVar("T")
 Op = Callable[[sqlite3.Connection], Any]

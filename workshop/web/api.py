@@ -6,7 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from workshop.domain import N_, DomainError, Facilitator, NotFound, Session
+from workshop.domain import Facilitator, Session
+from workshop.errors import N_, DomainError, NotFound
 from workshop.services import console_url, join_url, screen_url
 from workshop.web.guard import (
     base_url,

@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from workshop.auth import LoginThrottle
-from workshop.domain import N_, DomainError, NotFound
+from workshop.errors import N_, DomainError, NotFound
 from workshop.hub import Hubs, LocalBroadcast
 from workshop.i18n import gettext_for, negotiate
 from workshop.library import load_library

@@ -8,7 +8,7 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from workshop.domain import N_, DomainError
+from workshop.errors import N_, DomainError
 
 SCOPE_KEY = "workshop.body_limit"
 

@@ -12,7 +12,8 @@ from typing import Any
 import orjson
 from starlette.requests import HTTPConnection, Request
 
-from workshop.domain import N_, DomainError, Facilitator, Invalid, normalize_code
+from workshop.domain import Facilitator, normalize_code
+from workshop.errors import N_, DomainError, Invalid
 from workshop.services import Workshop
 from workshop.web.logins import facilitator_of
 

@@ -7,7 +7,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from workshop.domain import N_, Facilitator
+from workshop.domain import Facilitator
+from workshop.errors import N_
 from workshop.web.api import NotLoggedIn
 from workshop.web.guard import client_address, current_facilitator, json_body, workshop
 from workshop.web.logins import log_in, log_out, login_token

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from workshop.domain import N_
+from workshop.errors import N_
 from workshop.i18n import gettext_for, negotiate
 from workshop.settings import Settings
 

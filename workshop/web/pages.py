@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from workshop.domain import N_, DomainError, Facilitator, Invalid, NotFound, Session
+from workshop.domain import Facilitator, Session
+from workshop.errors import N_, DomainError, Invalid, NotFound
 from workshop.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext_for, negotiate
 from workshop.qr import qr_svg
 from workshop.services import console_url, join_url, screen_url

@@ -12,7 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from workshop.domain import LANGUAGES, N_, Invalid, Session
+from workshop.domain import LANGUAGES, Session
+from workshop.errors import N_, Invalid
 from workshop.i18n import negotiate
 from workshop.web.api import _facilitator, _owned
 from workshop.web.bodylimit import allow_body

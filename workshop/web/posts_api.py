@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from workshop.domain import N_, Invalid
+from workshop.errors import N_, Invalid
 from workshop.web.api import _owned
 from workshop.web.guard import workshop
 

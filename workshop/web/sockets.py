@@ -16,7 +16,8 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from workshop import messages
-from workshop.domain import N_, DomainError, Participant, Session
+from workshop.domain import Participant, Session
+from workshop.errors import N_, DomainError
 from workshop.hub import CONSOLE, PHONES, SCREEN, Hub, Outbox
 from workshop.i18n import gettext_for
 from workshop.messages import FrameError, PingMessage, PongMessage, PostMessage, VoteMessage

@@ -5,11 +5,8 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from workshop.domain import (
-    N_,
-    Conflict,
-    Facilitator,
-)
+from workshop.domain import Facilitator
+from workshop.errors import N_, Conflict
 from workshop.store.sqlite.connection import Connection
 from workshop.store.sqlite.rows import (
     fetchall,

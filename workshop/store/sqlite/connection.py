@@ -11,7 +11,7 @@ from typing import Any
 
 import aiosqlite
 
-from workshop.domain import Busy
+from workshop.errors import Busy
 from workshop.store.group import GroupCommit, is_busy
 from workshop.store.sqlite.rows import (
     EXPECTED,

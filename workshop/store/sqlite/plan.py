@@ -8,15 +8,8 @@ import time
 from collections.abc import Mapping, Sequence
 
 from workshop.agenda import CaseSpec, PlanSegment, Segment, SegmentSpec, SessionCase
-from workshop.domain import (
-    N_,
-    Activity,
-    ActivitySpec,
-    ActivityState,
-    Conflict,
-    NotFound,
-    Session,
-)
+from workshop.domain import Activity, ActivitySpec, ActivityState, Session
+from workshop.errors import N_, Conflict, NotFound
 from workshop.store.base import UNCHANGED, Unchanged
 from workshop.store.sqlite.connection import Connection
 from workshop.store.sqlite.rows import (

@@ -10,17 +10,8 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from workshop.agenda import CaseSpec, Segment, SessionCase
-from workshop.domain import (
-    N_,
-    Activity,
-    ActivityKind,
-    ActivitySpec,
-    ActivityState,
-    DomainError,
-    NotFound,
-    Post,
-    Session,
-)
+from workshop.domain import Activity, ActivityKind, ActivitySpec, ActivityState, Post, Session
+from workshop.errors import N_, DomainError, NotFound
 from workshop.store.base import IdTaken
 from workshop.store.migrate import migrate
 

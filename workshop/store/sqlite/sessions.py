@@ -9,12 +9,8 @@ from typing import Any
 
 import aiosqlite
 
-from workshop.domain import (
-    Participant,
-    Session,
-    Table,
-    check_joining,
-)
+from workshop.domain import Participant, Session, Table
+from workshop.seating import check_joining
 from workshop.store.base import UNCHANGED, Unchanged
 from workshop.store.sqlite.connection import Connection
 from workshop.store.sqlite.rows import (

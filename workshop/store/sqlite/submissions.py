@@ -5,13 +5,8 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from workshop.domain import (
-    MAX_POSTS,
-    N_,
-    Conflict,
-    Post,
-    Vote,
-)
+from workshop.domain import MAX_POSTS, Post, Vote
+from workshop.errors import N_, Conflict
 from workshop.store.base import IdTaken
 from workshop.store.sqlite.connection import Connection
 from workshop.store.sqlite.rows import (

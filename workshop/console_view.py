@@ -1,0 +1,117 @@
+"""What the facilitator is shown: the console's state, the results and a page of posts.
+
+Built on the screen's state (`snapshots.py`): the console sees everything the screen does,
+plus every activity's answers live, the plan, and which tables the screen leaves out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workshop.agenda import next_step, run_of_show
+from workshop.bounds import Slots, fill
+from workshop.domain import Activity, Post, Why
+from workshop.privacy import DEFAULT_MIN_GROUP
+from workshop.snapshots import (
+    Marks,
+    case_view,
+    live_activity,
+    post_view,
+    results_view,
+    screen_state,
+    segment_view,
+    table_names,
+    tally_of,
+)
+from workshop.store.base import Room
+
+
+def console_state(
+    room: Room,
+    join_url: str,
+    screen_url: str,
+    marks: Marks,
+    min_group: int = DEFAULT_MIN_GROUP,
+) -> dict[str, Any]:
+    """Posts and whys get room in this order: the current activity's, the others' in play
+    order, then the screen's copy of the current activity."""
+    screen_slots: Slots = []
+    state = screen_state(room, join_url, min_group, screen_slots)
+    state["session"]["screen_url"] = screen_url
+    state["current"] = room.session.current_activity_id
+    state["min_group"] = min_group
+    state["max_participants"] = room.session.max_participants
+    state["joining_locked"] = room.session.joining_locked
+    names = table_names(room)
+    slots: dict[int, Slots] = {a.id: [] for a in room.activities}
+    state["activities"] = [
+        live_activity(room, a, names, console=True, slots=slots[a.id], min_group=min_group)
+        for a in room.activities
+    ]
+    steps = run_of_show(room.segments, room.activities)
+    session = room.session
+    following = next_step(steps, session.current_segment_id, session.current_activity_id)
+    state["segments"] = [
+        {
+            **(segment_view(s) or {}),
+            "activities": [
+                a.id
+                for a in sorted(room.activities, key=lambda a: a.position)
+                if a.segment_id == s.id
+            ],
+        }
+        for s in room.segments
+    ]
+    state["current_segment"] = session.current_segment_id
+    # Each case once, not once per activity: a day's plan carries 10-20 stories.
+    state["cases"] = {str(c.id): case_view(c, marks, notes=True) for c in room.cases.values()}
+    state["terms"] = marks.terms
+    state["next"] = (
+        {"segment": following.segment_id, "activity": following.activity_id} if following else None
+    )
+    current = slots.pop(session.current_activity_id, []) if session.current_activity_id else []
+    fill(state, [*current, *(s for listed in slots.values() for s in listed), *screen_slots])
+    return state
+
+
+def results(room: Room) -> dict[str, Any]:
+    """`GET /api/sessions/{code}/results`."""
+    out = []
+    for activity in room.activities:
+        tally = tally_of(room, activity)
+        out.append(
+            {
+                "id": activity.id,
+                "kind": activity.kind.value,
+                "state": activity.state.value,
+                "counts": tally.counts,
+                "tables": results_view(tally)["tables"],
+                "posts": [
+                    {"id": p.id, "table": p.table, "text": p.text, "hidden": p.hidden}
+                    for p in room.posts.get(activity.id, ())
+                ],
+                "whys": [
+                    {"table": w.table, "option": w.option, "text": w.text}
+                    for w in room.whys.get(activity.id, ())
+                ],
+            }
+        )
+    return {"activities": out}
+
+
+def posts_page_view(
+    activity: Activity,
+    posts: list[Post],
+    whys: list[Why],
+    total: int,
+    offset: int,
+    names: dict[int, str],
+) -> dict[str, Any]:
+    """`GET …/activities/{id}/posts`: a page of a wall (or of a vote's whys) for the console."""
+    return {
+        "activity": activity.id,
+        "total": total,
+        "offset": offset,
+        "posts": [post_view(p, names, moderation=True) for p in posts],
+        "whys": [{"table": w.table, "option": w.option, "text": w.text} for w in whys],
+    }
