@@ -48,6 +48,11 @@ class Settings:
     # `submit_rate` a second.
     submit_rate: float = 5.0
     submit_burst: int = 30
+    # Socket connections one seat may open: `connect_burst` at once, then one every
+    # 1 / `connect_rate` seconds. A real phone reconnects a few times an hour; a script that
+    # reconnects at once after every close costs a welcome (its answers) each time.
+    connect_rate: float = 0.2
+    connect_burst: int = 10
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -67,6 +72,8 @@ class Settings:
             "min_group": int(env.get("WORKSHOP_MIN_GROUP", "3")),
             "submit_rate": float(env.get("WORKSHOP_SUBMIT_RATE", "5")),
             "submit_burst": int(env.get("WORKSHOP_SUBMIT_BURST", "30")),
+            "connect_rate": float(env.get("WORKSHOP_CONNECT_RATE", "0.2")),
+            "connect_burst": int(env.get("WORKSHOP_CONNECT_BURST", "10")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         db = str(values["db_url"])

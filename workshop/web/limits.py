@@ -107,6 +107,13 @@ class SubmitLimiter:
         )
         return Verdict(False, wait, flooding)
 
+    def spend(self, key: Hashable) -> None:
+        """Empty `key`'s bucket: its next turn comes only after a refill."""
+        self.take(key)
+        bucket = self._buckets.get(key)
+        if bucket is not None:
+            bucket.tokens = 0.0
+
     def refusing(self, key: Hashable) -> bool:
         """Whether `key` is being refused and has not paused since."""
         bucket = self._buckets.get(key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,7 +20,7 @@ from workshop import messages
 from workshop.domain import Participant, Session
 from workshop.errors import N_, DomainError
 from workshop.hub import CONSOLE, PHONES, SCREEN, Hub, Outbox
-from workshop.i18n import gettext_for
+from workshop.i18n import gettext_for, negotiate
 from workshop.messages import FrameError, PingMessage, PongMessage, PostMessage, VoteMessage
 from workshop.services import Workshop
 from workshop.web.guard import current_facilitator, find_session_guarded, workshop
@@ -37,6 +38,7 @@ REPLACED = 4001
 
 OPENED_ELSEWHERE = N_("This seat was opened on another screen.")
 TOO_FAST = N_("You are sending too fast. Wait a moment, and it is sent again by itself.")
+TOO_MANY_CONNECTS = N_("This seat has connected too often. Trying again in %(seconds)d s.")
 FLOODING = N_("Too many messages too fast. This connection was closed.")
 FAILED = N_("Something went wrong on the server. Your answer will be sent again.")
 NOT_READY = N_("The server could not load the session just now. Trying again…")
@@ -103,12 +105,26 @@ class Sender:
 
 
 def submit_limiter(ws: WebSocket) -> SubmitLimiter:
-    """The app's one limiter (made on first use from the settings)."""
+    """The app's one limiter of submissions (made on first use from the settings)."""
     state = ws.app.state
     limiter: SubmitLimiter | None = getattr(state, "submit_limiter", None)
     if limiter is None:
         settings = state.settings
         limiter = state.submit_limiter = SubmitLimiter(settings.submit_rate, settings.submit_burst)
+    return limiter
+
+
+def connect_limiter(ws: WebSocket) -> SubmitLimiter:
+    """The app's one limiter of connections per seat, keyed by the token as sent: checked
+    before anything is read from the store, so a refused reconnect costs no read and no
+    welcome."""
+    state = ws.app.state
+    limiter: SubmitLimiter | None = getattr(state, "connect_limiter", None)
+    if limiter is None:
+        settings = state.settings
+        limiter = state.connect_limiter = SubmitLimiter(
+            settings.connect_rate, settings.connect_burst
+        )
     return limiter
 
 
@@ -179,6 +195,7 @@ async def _serve(
     channel: str,
     first: Callable[[], Awaitable[dict[str, Any]]],
     participant: Participant | None = None,
+    connect_key: str | None = None,
 ) -> None:
     """Subscribe, then send `first` (the full state), then answer frames until the end.
 
@@ -222,6 +239,8 @@ async def _serve(
                 close = FLOODING  # refused, and not even reading the refusals: a flood
             if close is not None:
                 outbox.close(gettext_for(language, close), POLICY_VIOLATION)
+                if close is FLOODING and connect_key is not None:
+                    connect_limiter(ws).spend(connect_key)  # no reconnecting at once
     except (WebSocketDisconnect, RuntimeError):
         pass
     except Exception:
@@ -298,6 +317,17 @@ async def _handle(
 
 async def participant_socket(ws: WebSocket) -> None:
     service = workshop(ws)
+    connect_key = (ws.query_params.get("token") or "")[:64]
+    verdict = connect_limiter(ws).take(connect_key)
+    if not verdict.allowed:
+        # 1013: the page tries again later by itself, with its own growing backoff.
+        language = negotiate(ws.headers.get("accept-language"))
+        await ws.accept()
+        await ws.close(
+            TRY_AGAIN_LATER,
+            gettext_for(language, TOO_MANY_CONNECTS, seconds=math.ceil(verdict.retry_after)),
+        )
+        return
     try:
         session = await find_session_guarded(ws, ws.path_params["code"])
     except DomainError as error:
@@ -310,7 +340,13 @@ async def participant_socket(ws: WebSocket) -> None:
         await _refuse(ws, session.language, N_("This seat is no longer valid. Join again."))
         return
     await _serve(
-        ws, service, session, PHONES, lambda: service.welcome(session, participant), participant
+        ws,
+        service,
+        session,
+        PHONES,
+        lambda: service.welcome(session, participant),
+        participant,
+        connect_key,
     )
 
 
