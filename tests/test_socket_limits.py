@@ -604,3 +604,17 @@ async def test_a_flooding_seat_cannot_reconnect_at_once(few_connects: Server) ->
         assert (await refused(phone.url))[0] == 1013
     finally:
         await admin.aclose()
+
+
+def test_a_flood_with_short_pauses_is_still_a_flood() -> None:
+    """A script starved of CPU pauses now and then without ever waiting as told: its
+    refusals still add up within a window (bench-abuse's abuser did so for 10 s)."""
+    clock = Clock()
+    limiter = SubmitLimiter(RATE, BURST, strikes=100, clock=clock)
+    for _ in range(BURST):
+        limiter.take("a")
+    flooding = False
+    for _ in range(40):  # 40 bursts of 50 refusals, each after a pause that clears strikes
+        clock.now += 0.15
+        flooding = flooding or any(limiter.take("a").flooding for _ in range(50))
+    assert flooding

@@ -20,6 +20,11 @@ from dataclasses import dataclass
 # having waited: a frame that the network delayed a little still clears the strikes.
 PAUSE_SHARE = 0.5
 EPSILON = 1e-6
+# Refusals are also counted in fixed windows that no pause resets: a script starved of CPU
+# pauses now and then without ever waiting as told, and three times `strikes` refusals in
+# one window (a honest page meets a few a second at most) is a flood all the same.
+FLOOD_WINDOW = 2.0
+WINDOW_STRIKES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +41,16 @@ ALLOWED = Verdict(True)
 
 
 class _Bucket:
-    __slots__ = ("at", "last_seen", "last_wait", "strikes", "strikes_since", "tokens")
+    __slots__ = (
+        "at",
+        "last_seen",
+        "last_wait",
+        "recent",
+        "recent_since",
+        "strikes",
+        "strikes_since",
+        "tokens",
+    )
 
     def __init__(self, tokens: float, now: float) -> None:
         self.tokens = tokens
@@ -45,6 +59,8 @@ class _Bucket:
         self.last_wait = 0.0  # the last `retry_after` given
         self.strikes = 0  # refusals since the sender last waited as told
         self.strikes_since = now  # when the first of them came
+        self.recent = 0  # refusals in the window that began at `recent_since`
+        self.recent_since = now
 
 
 class SubmitLimiter:
@@ -102,8 +118,14 @@ class SubmitLimiter:
         if not bucket.strikes:
             bucket.strikes_since = now
         bucket.strikes += 1
+        if now - bucket.recent_since > FLOOD_WINDOW:
+            bucket.recent, bucket.recent_since = 0, now
+        bucket.recent += 1
         flooding = (
             bucket.strikes >= self.strikes and now - bucket.strikes_since >= self.flood_seconds
+        ) or (
+            bucket.recent >= WINDOW_STRIKES * self.strikes
+            and now - bucket.recent_since >= self.flood_seconds
         )
         return Verdict(False, wait, flooding)
 
