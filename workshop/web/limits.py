@@ -10,6 +10,7 @@ closed.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections import OrderedDict
@@ -151,3 +152,29 @@ class SubmitLimiter:
             if len(buckets) < self.max_entries and not refilled:
                 break
             buckets.popitem(last=False)
+
+
+class Tarpit:
+    """Refused handshakes held for their wait before the answer, at most `per_key` at a time
+    for one key (the rest are answered at once): a script that reconnects the moment it is
+    refused then tries a few times a wait, not hundreds of times a second, and each try
+    costs a sleeping coroutine instead of a handshake's work."""
+
+    def __init__(self, per_key: int = 3, max_keys: int = 10_000) -> None:
+        self.per_key = per_key
+        self.max_keys = max_keys
+        self._held: dict[Hashable, int] = {}
+
+    async def hold(self, key: Hashable, seconds: float) -> None:
+        held = self._held.get(key, 0)
+        if held >= self.per_key or (not held and len(self._held) >= self.max_keys):
+            return
+        self._held[key] = held + 1
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            left = self._held[key] - 1
+            if left:
+                self._held[key] = left
+            else:
+                del self._held[key]

@@ -24,7 +24,7 @@ from workshop.i18n import gettext_for, negotiate
 from workshop.messages import FrameError, PingMessage, PongMessage, PostMessage, VoteMessage
 from workshop.services import Workshop
 from workshop.web.guard import current_facilitator, find_session_guarded, workshop
-from workshop.web.limits import SubmitLimiter
+from workshop.web.limits import SubmitLimiter, Tarpit
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ REPLACED = 4001
 
 OPENED_ELSEWHERE = N_("This seat was opened on another screen.")
 TOO_FAST = N_("You are sending too fast. Wait a moment, and it is sent again by itself.")
+MAX_HOLD = 5.0  # seconds a refused handshake is held before its answer
 TOO_MANY_CONNECTS = N_("This seat has connected too often. Trying again in %(seconds)d s.")
 FLOODING = N_("Too many messages too fast. This connection was closed.")
 FAILED = N_("Something went wrong on the server. Your answer will be sent again.")
@@ -112,6 +113,14 @@ def submit_limiter(ws: WebSocket) -> SubmitLimiter:
         settings = state.settings
         limiter = state.submit_limiter = SubmitLimiter(settings.submit_rate, settings.submit_burst)
     return limiter
+
+
+def tarpit(ws: WebSocket) -> Tarpit:
+    state = ws.app.state
+    found: Tarpit | None = getattr(state, "connect_tarpit", None)
+    if found is None:
+        found = state.connect_tarpit = Tarpit()
+    return found
 
 
 def connect_limiter(ws: WebSocket) -> SubmitLimiter:
@@ -320,12 +329,19 @@ async def participant_socket(ws: WebSocket) -> None:
     connect_key = (ws.query_params.get("token") or "")[:64]
     verdict = connect_limiter(ws).take(connect_key)
     if not verdict.allowed:
-        # 1013: the page tries again later by itself, with its own growing backoff.
+        # Held for the wait first (a few at a time), then 1013: the page tries again later
+        # by itself, with its own growing backoff.
+        held = min(verdict.retry_after, MAX_HOLD)
+        await tarpit(ws).hold(connect_key, held)
         language = negotiate(ws.headers.get("accept-language"))
         await ws.accept()
         await ws.close(
             TRY_AGAIN_LATER,
-            gettext_for(language, TOO_MANY_CONNECTS, seconds=math.ceil(verdict.retry_after)),
+            gettext_for(
+                language,
+                TOO_MANY_CONNECTS,
+                seconds=max(1, math.ceil(verdict.retry_after - held)),
+            ),
         )
         return
     try:
