@@ -23,7 +23,8 @@ PAUSE_SHARE = 0.5
 EPSILON = 1e-6
 # Refusals are also counted in fixed windows that no pause resets: a script starved of CPU
 # pauses now and then without ever waiting as told, and three times `strikes` refusals in
-# one window (a honest page meets a few a second at most) is a flood all the same.
+# one window (an honest page meets a few a second at most; a full offline queue resent at
+# once, under a hundred) is a flood all the same, however fast it came.
 FLOOD_WINDOW = 2.0
 WINDOW_STRIKES = 3
 
@@ -124,10 +125,7 @@ class SubmitLimiter:
         bucket.recent += 1
         flooding = (
             bucket.strikes >= self.strikes and now - bucket.strikes_since >= self.flood_seconds
-        ) or (
-            bucket.recent >= WINDOW_STRIKES * self.strikes
-            and now - bucket.recent_since >= self.flood_seconds
-        )
+        ) or bucket.recent >= WINDOW_STRIKES * self.strikes
         return Verdict(False, wait, flooding)
 
     def spend(self, key: Hashable) -> None:
