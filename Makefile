@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DB     ?= workshop.db
 
-.PHONY: run test lint browser messages clean bench bench-full
+.PHONY: run test lint browser messages clean bench bench-full bench-abuse
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ bench: $(VENV)/.installed-test
 bench-full: $(VENV)/.installed-test
 	$(BIN)/python -m bench.run --name full --phones 2000 --window 5 --change 0.3 \
 	  --idle 30 --throughput 20 --sessions 50 --session-phones 200 --session-idle 60
+
+# Issue 13: one abusive phone floods votes, posts and sockets while 300 others vote on three
+# dilemmas, against the same run without it (bench/abuse.py); the server's default limits.
+bench-abuse: $(VENV)/.installed-test
+	$(BIN)/python -m bench.abuse --name abuse --phones 300 --rounds 3 --window 2 --change 0.3
 
 # Re-extract the translatable strings and merge them into the catalogs.
 messages: $(VENV)/.installed

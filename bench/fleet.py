@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -20,12 +21,22 @@ class WorkerFailed(RuntimeError):
 
 
 class Fleet:
-    """`size` worker processes, each pinned to `cores` when given."""
+    """`size` worker processes, each pinned to `cores` when given; `entry` is the process's
+    main (`worker.main`, or another with its signature, such as `abuser.main`)."""
 
-    def __init__(self, size: int, cores: list[int] | None, compression: str | None) -> None:
+    def __init__(
+        self,
+        size: int,
+        cores: list[int] | None,
+        compression: str | None,
+        entry: Callable[..., None] = worker.main,
+        name: str = "bench-worker",
+    ) -> None:
         self.size = size
         self.cores = cores
         self.compression = compression
+        self.entry = entry
+        self.name = name
         self._conns: list[Connection] = []
         self._procs: list[BaseProcess] = []
 
@@ -34,9 +45,9 @@ class Fleet:
         for index in range(self.size):
             ours, theirs = ctx.Pipe()
             proc = ctx.Process(
-                target=worker.main,
+                target=self.entry,
                 args=(theirs, index, self.cores, self.compression),
-                name=f"bench-worker-{index}",
+                name=f"{self.name}-{index}",
                 daemon=True,
             )
             proc.start()

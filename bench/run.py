@@ -28,7 +28,7 @@ from bench import report
 from bench.fleet import Fleet
 from bench.loadgen import many_sessions, one_session
 from bench.scenarios import Config
-from bench.servers import add_facilitator, start_baseline, start_workshop
+from bench.servers import UNLIMITED_SUBMITS, add_facilitator, start_baseline, start_workshop
 from bench.targets import BaselineTarget, WorkshopTarget
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -82,7 +82,7 @@ async def against_workshop(
     out: dict[str, Any] = {}
     db = workdir / "single.db"
     add_facilitator(db, USER, password)
-    child, url = start_workshop(db, server_cores)
+    child, url = start_workshop(db, server_cores, UNLIMITED_SUBMITS)
     try:
         print(f"workshop at {url} (pid {child.pid}): {cfg.phones} phones", flush=True)
         target = WorkshopTarget(url, USER, password)
@@ -93,7 +93,7 @@ async def against_workshop(
     if args.sessions:
         db = workdir / "many.db"
         add_facilitator(db, USER, password)
-        child, url = start_workshop(db, server_cores)
+        child, url = start_workshop(db, server_cores, UNLIMITED_SUBMITS)
         try:
             total = args.sessions * args.session_phones
             print(f"workshop at {url}: {total} phones in {args.sessions} sessions", flush=True)

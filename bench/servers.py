@@ -13,6 +13,11 @@ from pathlib import Path
 from bench.procstat import pin
 
 START_TIMEOUT = 30.0
+# The issue 3 scenarios (`bench.run`) measure the server's own limits: phones voting in a
+# closed loop send hundreds of votes a second each, far past the per-participant rate limit
+# (a token bucket, 30 and 5 a second by default) that a real phone never meets. Their server
+# runs with the bucket out of the way; `bench.abuse` keeps the defaults it tests.
+UNLIMITED_SUBMITS = {"WORKSHOP_SUBMIT_RATE": "1000000", "WORKSHOP_SUBMIT_BURST": "1000000"}
 
 
 class Child:

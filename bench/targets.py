@@ -69,8 +69,10 @@ class WorkshopTarget:
             raise RuntimeError(f"{method} {path}: {response.status_code} {response.text}")
         return response.json()
 
-    async def new_session(self, title: str, tables: int) -> dict[str, Any]:
-        return await self._call("POST", "/api/sessions", json={"title": title, "tables": tables})
+    async def new_session(self, title: str, tables: int, **more: Any) -> dict[str, Any]:
+        """`more`: other fields of `POST /api/sessions` (`max_participants`), when given."""
+        body = {"title": title, "tables": tables, **{k: v for k, v in more.items() if v}}
+        return await self._call("POST", "/api/sessions", json=body)
 
     async def watchers(self, room: dict[str, Any], compression: str | None) -> list[Watcher]:
         """The plenary screen and the facilitator's console, connected."""

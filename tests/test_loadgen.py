@@ -3,7 +3,11 @@ a vote burst with changed votes and a reflection burst. Exact totals; no asserti
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from bench import abuse, abuser
 from bench.fleet import Fleet
+from bench.flood import one_run
 from bench.loadgen import one_session
 from bench.scenarios import Config
 from bench.targets import WorkshopTarget
@@ -60,3 +64,37 @@ async def test_burst_of_votes_and_posts_is_stored_exactly(server: Server) -> Non
     assert posts["vote_to_screen"]["not_shown"] == 0
     # Every frame a phone got was counted, and none was left unmatched.
     assert votes["frames_to_clients"] >= votes["sent"]
+
+
+async def test_abusive_phone_is_counted_and_the_others_are_stored_exactly(tmp_path: Path) -> None:
+    """bench.abuse at a small size, with and without the abuser: the phones' votes are
+    stored exactly once either way, and every frame the abuser sent is accounted for (an
+    answer, or owed when its socket closed), however the server answered."""
+    args = abuse.parser().parse_args(
+        ["--phones", "20", "--rounds", "1", "--window", "0.5", "--lead", "0.3", "--tail", "0.2"]
+    )
+    cfg = Config(phones=20, rate=1000, window=0.5, change=0.5, seed=3)
+    fleet = Fleet(1, None, "deflate").start()
+    bad = Fleet(1, None, "deflate", entry=abuser.main, name="bench-abuser").start()
+    try:
+        clean = await one_run(args, fleet, None, cfg, tmp_path, None)
+        run = await one_run(args, fleet, bad, cfg, tmp_path, None)
+    finally:
+        await bad.stop()
+        await fleet.stop()
+
+    for figures, ballots in ((clean, 0), (run, 1)):
+        assert figures["join"]["connected"] == 20, figures["join"]["failures"]
+        assert figures["outcomes"] == {"ack": figures["sent"]}
+        (one,) = figures["rounds"]
+        assert one["check"]["exact"], one["check"]
+        assert (one["check"]["voters_acked"], one["check"]["abuser_ballots"]) == (20, ballots)
+        assert figures["rss_peak_sampled_kib"] >= figures["rss_before_kib"] > 0
+
+    (flood,) = run["floods"]
+    assert flood["sent"]["vote_new"] and flood["sent"]["vote_repeat"] and flood["sent"]["post"]
+    assert flood["sockets_opened"]["extra"] > 0
+    assert sum(flood["by_kind"].values()) + flood["unanswered"] == flood["sent_total"]
+    assert flood["by_kind"]["vote ack"] > 0  # its one ballot, above
+    posts = run["rounds"][0]["abuser_posts_check"]
+    assert posts["exact"] and posts["stored_total"] == flood["by_kind"].get("post ack", 0)
