@@ -29,6 +29,8 @@ settings.register_profile(
 )
 settings.register_profile(
     "fuzz-explore",
+    database=None,  # nothing written into the work tree; a failure prints its input
+    print_blob=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -32,6 +32,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from tests import fuzz_world as w
 from tests.fuzz_data import (
     HUGE_INTS,
+    JSON,
     MALFORMED,
     SCALE,
     Body,
@@ -55,7 +56,10 @@ from workshop.messages import MAX_FRAME
 ENDPOINTS = sorted(w.endpoints(), key=lambda e: "/login" in e.path)
 # uvicorn's ws_max_size (workshop/cli.py): a bigger frame is closed with 1009 (message too big).
 WS_MAX_BYTES = 64 * 1024
-pytestmark = pytest.mark.timeout(120 * SCALE)  # a longer hunt takes longer
+pytestmark = [
+    pytest.mark.timeout(120 * SCALE),  # a longer hunt takes longer
+    pytest.mark.filterwarnings("ignore:Generating overly large repr"),  # the strategies' own
+]
 SHUT_OUT = {401, 403, 404, 405, 429}  # refused before the route looked at the body
 # Two requests in three as the attacker facilitator, who gets past the login to the checks.
 OTHER_ROLES = ("anonymous", "forged cookie", "phone")
@@ -266,6 +270,8 @@ def send(world: World, request: Request) -> httpx.Response:
         )
     except httpx.TimeoutException:
         raise AssertionError(f"no answer within {w.WAIT} s: {request!r}") from None
+    except httpx.TransportError as error:  # uvicorn drops the connection after a crash
+        raise AssertionError(f"the connection broke ({error}): {request!r}") from None
     check_answer(response, request)
     return response
 
@@ -381,7 +387,8 @@ def test_random_requests_never_fail_and_change_nothing_foreign(world: World, end
     world.attacker_still_logged_in()
 
 
-def real_path(world: World, endpoint: w.Endpoint) -> str:
+def real_path(world: World, endpoint: w.Endpoint, path: str | None = None) -> str:
+    """`path` (the endpoint's own by default) with real ids of the attacker's sandbox."""
     values = {}
     for name in endpoint.params:
         if name == "code":
@@ -390,7 +397,7 @@ def real_path(world: World, endpoint: w.Endpoint) -> str:
             values[name] = world.library[0]
         else:
             values[name] = str(world.sandbox.ids.get(name, ["x"])[-1])
-    return fill(endpoint.path, values)
+    return fill(path or endpoint.path, values)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
@@ -408,6 +415,48 @@ def test_broken_bodies_get_a_json_error(world: World, endpoint: w.Endpoint):
             except AssertionError as error:
                 failures.append(f"[{name}] {error}")
     assert not failures, f"{len(failures)} broken bodies failed:\n" + "\n\n".join(failures)
+    world.victim_unchanged()
+    world.attacker_still_logged_in()
+
+
+ODD_IDS = ["0", "-1", str(2**63 - 1), str(2**63), "9" * 30, "-" + "9" * 30, "1.5", "1e3", "x"]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+def test_ids_out_of_range_are_not_found(world: World, endpoint: w.Endpoint):
+    """Every id in the path (and every documented body field) as 0, negative, past SQLite's
+    64 bits, or no number at all, as the facilitator on the own session: an error, never a
+    500; every failure listed at once."""
+    failures = []
+    tries = []
+    for name in endpoint.params:
+        if name == "code" or endpoint.catch_all:
+            continue
+        for odd in ODD_IDS:
+            path = fill(endpoint.path, {name: odd})
+            tries.append(
+                Request(
+                    "facilitator",
+                    endpoint.method,
+                    real_path(world, endpoint, path),
+                    {},
+                    (JSON, b"{}"),
+                )
+            )
+    for field_name in endpoint.fields:
+        for odd in (2**63, -(2**63) - 1, 10**30):
+            body = (JSON, json.dumps({field_name: odd}).encode())
+            tries.append(
+                Request("facilitator", endpoint.method, real_path(world, endpoint), {}, body)
+            )
+    for request in tries:
+        if endpoint.ends_a_login:
+            request.role = "spare"
+        try:
+            send(world, request)
+        except AssertionError as error:
+            failures.append(str(error))
+    assert not failures, f"{len(failures)} odd ids failed:\n" + "\n\n".join(failures)
     world.victim_unchanged()
     world.attacker_still_logged_in()
 

@@ -27,6 +27,7 @@ DEFAULT_CAPACITY = 7
 MAX_PARTICIPANTS = 10_000  # the highest participant cap a facilitator may set
 MAX_PAGE = 200  # the most participants one page of the console's list holds
 LANGUAGES = ("nb", "nn", "en")
+MAX_ID = 2**63  # SQLite's integers are signed 64-bit: a bigger id cannot name a row
 
 # No I, L, O, U, 0 or 1: nothing that can be misread from a projector.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -214,6 +215,11 @@ class Tally:
 
     def answered_by_table(self) -> dict[int, int]:
         return {table: sum(counts) for table, counts in self.tables.items()}
+
+
+def is_row_id(value: object) -> bool:
+    """Whether `value` can be the id of a stored row (a larger one cannot even be looked up)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < MAX_ID
 
 
 # --- codes -------------------------------------------------------------------------------

@@ -9,10 +9,10 @@ from typing import Any
 
 import orjson
 
+from workshop.domain import is_row_id
 from workshop.errors import N_, Invalid
 
 MAX_FRAME = 16 * 1024
-MAX_ID = 2**63  # SQLite's integers are signed 64-bit: a bigger id cannot name a row
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def parse(text: str) -> Inbound:
         )
     client_id = _client_id(data.get("id"))
     activity = data.get("activity")
-    if isinstance(activity, bool) or not isinstance(activity, int) or not 0 < activity < MAX_ID:
+    if not is_row_id(activity):
         raise FrameError(N_("The message must name an activity."), id=client_id)
     if kind == "vote":
         return VoteMessage(client_id, activity, data.get("option"), _text(data, "why", client_id))

@@ -21,7 +21,14 @@ from workshop.agenda import (
     segment_spec,
     timer_seconds,
 )
-from workshop.domain import ActivityKind, ActivitySpec, ActivityState, Session, activity_spec
+from workshop.domain import (
+    ActivityKind,
+    ActivitySpec,
+    ActivityState,
+    Session,
+    activity_spec,
+    is_row_id,
+)
 from workshop.errors import N_, Conflict, Invalid, NotFound
 from workshop.hub import CONSOLE, PHONES, SCREEN
 from workshop.library import Case, Library
@@ -160,6 +167,8 @@ class Planning:
         await self._publish(session, CONSOLE, SCREEN, PHONES)
 
     async def delete_segment(self, session: Session, segment_id: int) -> None:
+        if not is_row_id(segment_id):
+            raise NotFound(N_("This session has no such segment."))
         await self.store.delete_segment(session.id, segment_id)
         await self._publish(session, CONSOLE, SCREEN, PHONES)
 
@@ -224,6 +233,8 @@ class Planning:
         await self._publish(session, CONSOLE)
 
     async def delete_activity(self, session: Session, activity_id: int) -> None:
+        if not is_row_id(activity_id):
+            raise NotFound(N_("This session has no such activity."))
         await self.store.delete_activity(session.id, activity_id)
         self._forget(session.id, activity_id)
         await self._publish(session, CONSOLE, SCREEN, PHONES)

@@ -29,6 +29,7 @@ from workshop.domain import (
     check_post,
     check_vote,
     clean_text,
+    is_row_id,
     is_well_formed_code,
     new_join_code,
     normalize_code,
@@ -192,7 +193,7 @@ class Workshop:
 
     async def _activity(self, session: Session, activity_id: object) -> Activity:
         found = None
-        if isinstance(activity_id, int) and not isinstance(activity_id, bool):
+        if is_row_id(activity_id):
             found = await self.store.activity(session.id, activity_id)
         if found is None:
             raise NotFound(N_("This session has no such activity."))

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from workshop.domain import Facilitator, Session
+from workshop.domain import Facilitator, Session, is_row_id
 from workshop.errors import N_, DomainError, NotFound
 from workshop.services import console_url, join_url, screen_url
 from workshop.web.guard import (
@@ -78,6 +78,8 @@ async def move_activity(request: Request) -> JSONResponse:
     session = await _owned(request)
     body = await json_body(request)
     activity_id = request.path_params["activity_id"]
+    if not is_row_id(activity_id):
+        raise NotFound(N_("This session has no such activity."))
     state = await workshop(request).move_activity(session, activity_id, body.get("state"))
     return JSONResponse({"id": activity_id, "state": state.value})
 
