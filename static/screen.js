@@ -30,7 +30,18 @@ const plural = (key, n) => pluralOf(S, key, n);
 
 /* ---------- views ---------- */
 
+/** Joining locked: no QR code or address to invite people who would be turned away. */
+function closedView(state) {
+  return h("section", { class: "join-view join-closed" },
+    h("div", { class: "join-text" },
+      h("p", { class: "eyebrow" }, state.session.title),
+      h("h1", { class: "join-title" }, S.joining_closed),
+      h("p", { class: "join-step" }, S.joining_closed_text),
+      h("p", { class: "joined" }, plural("joined", state.participants))));
+}
+
 function joinView(state) {
+  if (state.session.joining_locked) return closedView(state);
   const url = state.session.join_url || page.join_url;
   const few = state.tables.length <= 40; // a big conference gets the total only
   return h("section", { class: "join-view" },
@@ -148,8 +159,9 @@ function segmentView(state) {
       h("p", { class: "eyebrow" }, state.session.title),
       h("h1", { class: "segment-big fit" }, segment.title),
       time ? h("p", { class: "segment-when" }, time) : null),
-    // Between activities is when latecomers arrive: the way in stays on the screen, quietly.
-    h("aside", { class: "segment-join" },
+    // Between activities is when latecomers arrive: the way in stays on the screen, quietly
+    // (unless joining is locked).
+    state.session.joining_locked ? null : h("aside", { class: "segment-join" },
       h("img", { src: page.qr_url, alt: S.qr_alt, width: "300", height: "300" }),
       h("p", { class: "segment-join-title" }, S.join_title),
       h("p", { class: "segment-join-url" }, codePage(url)),
@@ -241,7 +253,7 @@ function draw(state) {
   document.body.dataset.view = name;
   replace(stage, viewFor(state));
   document.body.classList.toggle("has-case", !!stage.querySelector(".case-layout"));
-  corner.hidden = name === "join" || name === "segment";
+  corner.hidden = name === "join" || name === "segment" || !!state.session.joining_locked;
   if (!corner.hidden) {
     replace(corner, h("span", {}, S.join_at), " ", h("strong", {}, codePage(state.session.join_url || page.join_url)),
       " · ", h("span", { class: "corner-code" }, state.session.code));

@@ -16,7 +16,8 @@ import httpx
 import pytest
 
 from tests.live import PASSWORD, WAIT, Server, add_facilitator, expect_error, login
-from workshop.auth import Busy, LoginThrottle, Passwords, TooManyTries, token_hash
+from workshop.auth import LoginThrottle, Passwords, TooManyTries, token_hash
+from workshop.errors import Busy
 
 ENGLISH = {"Accept-Language": "en"}
 HTTPS = {"X-Forwarded-Proto": "https"}  # from 127.0.0.1, which uvicorn trusts by default

@@ -353,6 +353,11 @@ async def test_console_room_panel_and_phone_messages(
     await console_page.goto(created["console_url"])
     counts = console_page.locator("#room-counts")
     await expect(counts).to_have_text("0 joined · 7 seats · at most 14")
+    screen = await (
+        await browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-GB")
+    ).new_page()
+    await screen.goto(created["screen_url"])
+    await expect(screen.locator(".join-qr img")).to_be_visible()
 
     phone = await (await browser.new_context(**PHONE, locale="en-GB")).new_page()
     await phone.goto(created["join_url"])
@@ -369,6 +374,10 @@ async def test_console_room_panel_and_phone_messages(
 
     await console_page.get_by_role("button", name="Lock joining").click()
     await expect(console_page.locator("#room-joining")).to_contain_text("Joining is locked")
+    # The projector stops inviting people who would be turned away.
+    await expect(screen.locator(".join-title")).to_have_text("Joining is closed")
+    await expect(screen.locator("img")).to_have_count(0)
+    await shot(screen, "screen-joining-closed")
     late = await (await browser.new_context(**PHONE, locale="en-GB")).new_page()
     await late.goto(created["join_url"])
     await late.get_by_role("button", name=re.compile("choose a table for me", re.I)).click()
@@ -391,6 +400,7 @@ async def test_console_room_panel_and_phone_messages(
 
     await console_page.get_by_role("button", name="Open joining again").click()
     await expect(console_page.locator("#room-joining")).to_contain_text("Joining is open")
+    await expect(screen.locator(".join-qr img")).to_be_visible()
     await late.get_by_role("button", name=re.compile("choose a table for me", re.I)).click()
     await expect(late.locator("body")).to_have_attribute("data-connection", "open")
     await console_context.close()

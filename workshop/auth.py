@@ -16,7 +16,7 @@ from typing import TypeVar
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from workshop.errors import N_, DomainError, Invalid
+from workshop.errors import N_, Busy, DomainError, Invalid
 
 T = TypeVar("T")
 
@@ -29,10 +29,6 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 MAX_USERNAME = 60
 LOGIN_SECONDS = 14 * 24 * 3600  # a login ends this long after it was last used
-
-
-class Busy(DomainError):
-    status = 503
 
 
 class WrongPassword(DomainError):

@@ -41,10 +41,13 @@ class Forbidden(DomainError):
 
 
 class Busy(DomainError):
-    """The database stayed locked (another process, a backup): nothing was stored."""
+    """The server cannot do it now, and nothing was done: the database stayed locked (another
+    process, a backup), or too many passwords are being checked. Trying again later works."""
 
     status = 503
     retry = True
 
-    def __init__(self) -> None:
-        super().__init__(N_("The server is busy. Your answer will be sent again."))
+    def __init__(
+        self, message: str = N_("The server is busy. Your answer will be sent again.")
+    ) -> None:
+        super().__init__(message)

@@ -294,7 +294,11 @@ def screen_state(
     state = {
         "type": "state",
         "version": session.version,
-        "session": {**session_view(session), "join_url": join_url},
+        "session": {
+            **session_view(session),
+            "join_url": join_url,
+            "joining_locked": session.joining_locked,
+        },
         "participants": room.participants,
         "capacity": capacity,
         "over_capacity": room.participants > capacity,
