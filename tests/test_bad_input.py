@@ -736,3 +736,11 @@ async def test_wrong_codes_are_throttled_but_joins_never(fresh_db):
         await anna.aclose()
     finally:
         server.stop()
+
+
+async def test_a_socket_to_no_such_address_is_closed_with_a_reason(server: Server):
+    """A code with a '/' in it (`%2F`) or a socket kind that does not exist: 1008 and a
+    reason, like a bad key, not an HTTP 403 the page cannot tell from a network error."""
+    for path in ("/ws/%2F/participant?token=", "/ws/ABCDEF/projector", "/ws/"):
+        code, reason = await refused(f"{server.ws_url}{path}")
+        assert code == 1008 and reason.strip(), (path, code, reason)

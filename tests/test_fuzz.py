@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 import pytest
@@ -260,11 +260,18 @@ def send(world: World, request: Request) -> httpx.Response:
         token = world.sandbox.tokens[0]
         headers["Authorization"] = f"Bearer {token}"
         request.query = {**request.query, "token": token}
+    # Encoded here, not by httpx: a lone surrogate in a query value goes out as the bytes it
+    # would have in UTF-8 (invalid ones), which is what a hostile client can send too.
+    query = urlencode(
+        [
+            (k.encode("utf-8", "surrogatepass"), v.encode("utf-8", "surrogatepass"))
+            for k, v in request.query.items()
+        ]
+    )
     try:
         response = http.request(
             request.method,
-            request.path,
-            params=request.query,
+            f"{request.path}?{query}" if query else request.path,
             content=request.body[1],
             headers=headers,
         )

@@ -423,8 +423,16 @@ def answered(
     return route
 
 
+async def unknown_socket(ws: WebSocket) -> None:
+    """Any other address under /ws/: refused like a bad key (1008 and a reason), not with
+    the HTTP 403 a handshake to no route gets, which a page cannot tell from a network error."""
+    language = negotiate(ws.headers.get("accept-language"))
+    await _refuse(ws, language, N_("There is no such socket. Open the page again."))
+
+
 routes = [
     WebSocketRoute("/ws/{code}/participant", answered(participant_socket)),
     WebSocketRoute("/ws/{code}/screen", answered(screen_socket)),
     WebSocketRoute("/ws/{code}/console", answered(console_socket)),
+    WebSocketRoute("/ws/{rest:path}", unknown_socket),
 ]
