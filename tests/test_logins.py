@@ -58,7 +58,8 @@ async def until(
         response = await attempt()
         if response.status_code == status or time.monotonic() > deadline:
             return response
-        await asyncio.sleep(0.1)
+        # The protocol's own pause: the server said how long to wait (Retry-After).
+        await asyncio.sleep(float(response.headers.get("retry-after", "0.1")))
 
 
 # --- throttling ---------------------------------------------------------------------------
