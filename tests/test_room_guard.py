@@ -404,3 +404,20 @@ async def test_console_room_panel_and_phone_messages(
     await late.get_by_role("button", name=re.compile("choose a table for me", re.I)).click()
     await expect(late.locator("body")).to_have_attribute("data-connection", "open")
     await console_context.close()
+
+
+async def test_the_dashboard_form_sets_the_participant_cap(server: Server) -> None:
+    client = await login(server, "anna")
+    try:
+        for cap, expected in (("", 2 * 7 * 2), ("25", 25)):
+            before = {s["code"] for s in (await client.get("/api/sessions")).json()["sessions"]}
+            form = {"title": "Skjema", "tables": "2", "language": "nb", "max_participants": cap}
+            assert (await client.post("/sessions", data=form)).status_code == 303
+            after = (await client.get("/api/sessions")).json()["sessions"]
+            (code,) = {s["code"] for s in after} - before
+            state = (await client.get(f"/api/sessions/{code}")).json()
+            assert state["max_participants"] == expected
+        form = {"title": "Skjema", "tables": "2", "max_participants": "mange"}
+        assert (await client.post("/sessions", data=form)).status_code == 400
+    finally:
+        await client.aclose()

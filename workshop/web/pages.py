@@ -207,7 +207,15 @@ async def new_session_form(request: Request) -> Response:
     tables: object = str(form.get("tables", "")).strip() or None
     if isinstance(tables, str):
         tables = int(tables) if tables.isdigit() else tables
-    body = {"title": form.get("title"), "tables": tables, "language": form.get("language") or None}
+    cap: object = str(form.get("max_participants", "")).strip() or None
+    if isinstance(cap, str) and cap.isascii() and cap.isdigit():
+        cap = int(cap)
+    body = {
+        "title": form.get("title"),
+        "tables": tables,
+        "language": form.get("language") or None,
+        "max_participants": cap,
+    }
     try:
         session = await workshop(request).create_session(facilitator, body, base_url(request))
     except DomainError as error:
