@@ -5,6 +5,7 @@ TOML files in `cases/` (schema: docs/cases.md).
     library.problems          # every problem, as `path:line: message`; broken files are left out
     library.search("habil", tag="impartiality", language="nn")
     library.glossary("nn").mark(case.text("nn").narrative)
+    case.text("nb").law       # "what the law says": LawRef(ref, text), each ref with its §
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from workshop.library.model import (
     Agenda,
     Case,
     CaseText,
+    LawRef,
     TemplateSegment,
     Term,
 )
@@ -34,6 +36,7 @@ __all__ = [
     "Case",
     "CaseText",
     "Glossary",
+    "LawRef",
     "Library",
     "Match",
     "Problem",

@@ -1,7 +1,8 @@
 """Reading library files: one file at a time, or a folder laid out like `cases/`.
 
 A file with any problem is left out of the result; its problems are returned, and every
-other file still loads.
+other file still loads. The one exception: a case whose notes name a law without a paragraph
+is reported but still loads (docs/cases.md, "What the law says").
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,14 +26,28 @@ class ActivityText:
 
 
 @dataclass(frozen=True)
+class LawRef:
+    """One entry of a case's "what the law says": a reference with its paragraph
+    (`kommuneloven § 11-5 (2)`) and one or two plain sentences on what it says."""
+
+    ref: str
+    text: str
+
+    def __iter__(self) -> Iterator[str]:
+        """`ref, text = law_ref`, so a case's law converts to plain pairs."""
+        return iter((self.ref, self.text))
+
+
+@dataclass(frozen=True)
 class CaseText:
-    """A case in one language."""
+    """A case in one language; `law` is its "what the law says", in the file's order."""
 
     title: str
     narrative: str
     questions: tuple[str, ...]
     notes: str
     activities: tuple[ActivityText, ...]
+    law: tuple[LawRef, ...] = ()
 
 
 @dataclass(frozen=True)

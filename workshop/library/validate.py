@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workshop.domain import MAX_OPTION, MAX_PROMPT, MAX_TITLE
+from workshop.library.law import check_citations, check_law
 from workshop.library.locate import KeyPath, Locator
 from workshop.library.model import (
     LANGUAGES,
@@ -34,7 +35,7 @@ OPTION_COUNTS = {"dilemma": (2, 4), "poll": (2, 8), "scale": (0, 0), "reflection
 KINDS = tuple(OPTION_COUNTS)
 
 CASE_KEYS = ("id", "minutes", "tags", *LANGUAGES)
-CASE_TEXT_KEYS = ("title", "narrative", "questions", "notes", "activities")
+CASE_TEXT_KEYS = ("title", "narrative", "questions", "notes", "activities", "law")
 ACTIVITY_KEYS = ("kind", "title", "prompt", "options")
 AGENDA_KEYS = ("id", "title", "description", "segments")
 SEGMENT_KEYS = ("day", "start", "minutes", "title", "cases")
@@ -42,7 +43,12 @@ GLOSSARY_KEYS = ("language", "terms")
 TERM_KEYS = ("id", "term", "forms", "explanation")
 
 
-ITEM_NAMES = {"activities": "activity", "segments": "segment", "terms": "term"}
+ITEM_NAMES = {
+    "activities": "activity",
+    "segments": "segment",
+    "terms": "term",
+    "law": "law reference",
+}
 
 
 def _place(where: KeyPath) -> str:
@@ -278,7 +284,9 @@ def check_case(check: FileCheck, data: dict[str, Any], tags: Collection[str] | N
         for language in ("nn", "en"):
             if language in texts:
                 _same_activities(check, texts["nb"], texts[language], language)
-    if not check.ok:
+    broken = not check.ok
+    check_citations(check, texts)  # reported, but a case that is right otherwise still loads
+    if broken:
         return None
     return Case(case_id, minutes, tuple(case_tags), texts, check.path)
 
@@ -326,7 +334,8 @@ def _case_text(check: FileCheck, block: object, language: str) -> CaseText | Non
     notes = check.text(block, "notes", where, limit=None, required=False)
     questions = _questions(check, block, where)
     activities = _activities(check, block, language)
-    return CaseText(title, narrative, tuple(questions), notes, tuple(activities))
+    law = check_law(check, block, language)
+    return CaseText(title, narrative, tuple(questions), notes, tuple(activities), law)
 
 
 def _questions(check: FileCheck, block: Mapping[str, Any], where: KeyPath) -> list[str]:
