@@ -81,10 +81,14 @@ async def test_a_template_run_from_start_to_end_moves_screen_and_phones_in_step(
     assert "".join(run for run, _ in copied["marks"]["narrative"]) == copied["narrative"]
     # Each case once in the state, however many activities it has.
     assert len(state["cases"]) == len({a["case"]["id"] for a in case_activities})
-    assert state["next"] == {"segment": state["segments"][0]["id"], "activity": None}
+    assert state["next"] == {
+        "segment": state["segments"][0]["id"],
+        "activity": None,
+        "closing": False,
+    }
 
     screen = await Socket.open(screen_socket_url(created))
-    phones = [await Phone.join(server, code) for _ in range(3)]
+    phones = [await Phone.join(server, code) for _ in range(12)]
     for phone in phones:
         await phone.connect()
 
@@ -94,7 +98,7 @@ async def test_a_template_run_from_start_to_end_moves_screen_and_phones_in_step(
         steps.extend((segment["id"], a) for a in segment["activities"])
     for segment_id, activity_id in steps:
         moved = await _next(facilitator, code)
-        assert moved == {"segment": segment_id, "activity": activity_id}
+        assert moved == {"segment": segment_id, "activity": activity_id, "closing": False}
         await screen.wait_for(_at(segment_id, activity_id))
         for phone in phones:
             assert phone.socket is not None
@@ -106,12 +110,15 @@ async def test_a_template_run_from_start_to_end_moves_screen_and_phones_in_step(
             assert states[activity_id] == "open"
             assert [i for i, s in states.items() if s == "open"] == [activity_id]
 
-    # The day ends on its last segment, which has no activity: phones show its title.
+    # The last segment has no activity: phones show its title.
     last = phones[0].socket.received[-1]  # type: ignore[union-attr]
     assert last["type"] == "activity" and last["activity"] is None
     assert last["segment"] == {"title": state["segments"][-1]["title"]}
-    final = await _console(facilitator, code)
-    assert final["next"] is None
+    assert (await _console(facilitator, code))["next"] == {
+        "segment": None,
+        "activity": None,
+        "closing": True,
+    }
     # A second press from a console that saw an earlier step changes nothing.
     stale = {"segment": steps[-2][0], "activity": steps[-2][1]}
     response = await facilitator.post(
@@ -119,8 +126,25 @@ async def test_a_template_run_from_start_to_end_moves_screen_and_phones_in_step(
     )
     assert "moved on" in expect_error(response, 409)
     assert (await _console(facilitator, code))["current_segment"] == steps[-1][0]
+    # After the last step every plan ends with its closing: a thank-you on every screen.
+    assert await _next(facilitator, code) == {"segment": None, "activity": None, "closing": True}
+    await screen.wait_for(lambda m: m.get("closing") is True and m["participants"] == 12)
+    for phone in phones:
+        assert phone.socket is not None
+        await phone.socket.wait_for(lambda m: m.get("closing") is True)
+    final = await _console(facilitator, code)
+    assert final["next"] is None and final["closing"] is True
     response = await facilitator.post(f"/api/sessions/{code}/next", headers=ENGLISH)
-    assert "last step" in expect_error(response, 409)
+    assert "Close the session" in expect_error(response, 409)
+    # Then the facilitator closes it: phones say goodbye, the console stays readable.
+    response = await facilitator.post(f"/api/sessions/{code}/close")
+    assert response.status_code == 200 and response.json() == {"closed": True}
+    for phone in phones:
+        assert phone.socket is not None
+        await phone.socket.wait_for(lambda m: m.get("closed") is True)
+    await screen.wait_for(lambda m: m.get("session", {}).get("closed") is True)
+    closed = await _console(facilitator, code)
+    assert closed["session"]["closed"] and len(closed["activities"]) == len(final["activities"])
     # Every segment was reached, in order, and remembers when.
     started = [s["started_at"] for s in final["segments"]]
     assert all(started) and started == sorted(started)

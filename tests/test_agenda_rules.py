@@ -5,9 +5,15 @@ from __future__ import annotations
 import pytest
 
 from workshop.agenda import (
+    PlanDay,
+    PlanSegment,
     Segment,
+    SegmentSpec,
     Step,
     clock,
+    day_start_for,
+    days_of,
+    schedule,
     next_step,
     read_plan,
     run_of_show,
@@ -34,6 +40,7 @@ def test_the_run_of_show_is_each_segment_then_its_activities_then_the_rest():
         Step(20, 2),
         Step(20, 3),
         Step(None, 9),
+        Step(None, None, closing=True),
     ]
 
 
@@ -44,7 +51,47 @@ def test_next_starts_at_the_first_step_and_ends_after_the_last():
     assert next_step(steps, 10, 1) == Step(20, None)
     # An activity opened by hand counts as where the room is.
     assert next_step(steps, 10, 2) == Step(20, 3)
-    assert next_step(steps, 20, 9) is None
+    # After the last activity every plan ends with its closing, and nothing comes after.
+    assert next_step(steps, 20, 9) == Step(None, None, closing=True)
+    assert next_step(steps, None, None, closing=True) is None
+    # An empty plan still has its closing.
+    assert run_of_show([], []) == [Step(None, None, closing=True)]
+
+
+def _segment(id: int, position: int, minutes: int, day: int = 1) -> Segment:
+    return Segment(id, 1, position, f"S{id}", day=day, minutes=minutes)
+
+
+def test_plan_times_are_computed_from_the_days_start_and_the_lengths_before():
+    segments = [_segment(1, 0, 10), _segment(2, 1, 40), _segment(3, 2, 10), _segment(4, 0, 60, 2)]
+    days = {1: PlanDay(1, "16:00"), 2: PlanDay(2, "09:00")}
+    times = schedule(segments, days, {2: 50})
+    assert [(times[i].offset, times[i].start) for i in (1, 2, 3, 4)] == [
+        (0, "16:00"),
+        (10, "16:10"),
+        (50, "16:50"),
+        (0, "09:00"),
+    ]
+    # A 50-minute case in a 40-minute segment is flagged; one with time to spare is not.
+    assert times[2].over(40) and not times[1].over(10)
+    # A reorder moves every later start with it.
+    moved = [_segment(1, 0, 10), _segment(2, 2, 40), _segment(3, 1, 10)]
+    again = schedule(moved, days, {})
+    assert [again[i].start for i in (1, 3, 2)] == ["16:00", "16:10", "16:20"]
+    # No planned start: offsets only.
+    assert schedule(segments, {}, {})[2].start == ""
+
+
+def test_a_start_written_on_a_segment_becomes_its_days_start():
+    assert day_start_for("16:10", 10) == "16:00"
+    assert day_start_for("00:05", 10) == "23:55"
+    plan = [
+        PlanSegment(SegmentSpec("A", 1, "16:00", 10)),
+        PlanSegment(SegmentSpec("B", 1, "16:10", 40)),
+        PlanSegment(SegmentSpec("C", 2, "", 40)),
+        PlanSegment(SegmentSpec("D", 2, "09:40", 40)),
+    ]
+    assert days_of(plan) == {1: "16:00", 2: "09:00"}
 
 
 @pytest.mark.parametrize("text", ["09:00", "23:59", "00:00", "", None])

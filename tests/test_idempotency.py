@@ -229,6 +229,7 @@ async def test_the_welcome_after_a_reconnect_carries_own_answers(
     assert str(unanswered) not in welcome["answers"]
     assert welcome["participant"] == {
         "id": phone.participant_id,
+        "number": 1,
         "name": "Kari",
         "table": {"number": 3, "name": "Bord 3"},
     }

@@ -245,7 +245,7 @@ async def test_participant_list_is_paged_newest_first(
     assert first["total"] == 5
     assert [p["name"] for p in first["participants"]] == ["Person 4", "Person 3"]
     entry = first["participants"][0]
-    assert set(entry) == {"id", "name", "table", "joined_at"}
+    assert set(entry) == {"id", "number", "name", "table", "table_name", "joined_at"}
     assert (entry["id"], entry["table"]) == (people[4].participant_id, people[4].table)
     rest = (await facilitator.get(url, params={"offset": 2, "limit": 200})).json()
     assert [p["name"] for p in rest["participants"]] == ["Person 2", "Person 1", "Person 0"]

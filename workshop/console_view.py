@@ -10,6 +10,7 @@ from typing import Any
 
 from workshop.agenda import next_step, run_of_show
 from workshop.bounds import Slots, fill
+from workshop.day_view import segment_view, timings
 from workshop.domain import Activity, Post, Why
 from workshop.privacy import DEFAULT_MIN_GROUP
 from workshop.snapshots import (
@@ -19,7 +20,6 @@ from workshop.snapshots import (
     post_view,
     results_view,
     screen_state,
-    segment_view,
     table_names,
     tally_of,
 )
@@ -50,10 +50,13 @@ def console_state(
     ]
     steps = run_of_show(room.segments, room.activities)
     session = room.session
-    following = next_step(steps, session.current_segment_id, session.current_activity_id)
+    following = next_step(
+        steps, session.current_segment_id, session.current_activity_id, session.closing
+    )
+    times = timings(room)
     state["segments"] = [
         {
-            **(segment_view(s) or {}),
+            **(segment_view(s, times.get(s.id)) or {}),
             "activities": [
                 a.id
                 for a in sorted(room.activities, key=lambda a: a.position)
@@ -67,8 +70,15 @@ def console_state(
     state["cases"] = {str(c.id): case_view(c, marks, notes=True) for c in room.cases.values()}
     state["terms"] = marks.terms
     state["next"] = (
-        {"segment": following.segment_id, "activity": following.activity_id} if following else None
+        {
+            "segment": following.segment_id,
+            "activity": following.activity_id,
+            "closing": following.closing,
+        }
+        if following
+        else None
     )
+    state["table_changes"] = session.table_changes
     current = slots.pop(session.current_activity_id, []) if session.current_activity_id else []
     fill(state, [*current, *(s for listed in slots.values() for s in listed), *screen_slots])
     return state

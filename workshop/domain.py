@@ -114,6 +114,17 @@ class Session:
     timer_seconds: int = 0
     max_participants: int | None = None  # the participant cap; None: no cap
     joining_locked: bool = False  # the facilitator closed joining: newcomers are refused
+    closing: bool = False  # the room is at the closing step, after the plan's last step
+    closed_at: float | None = None  # the facilitator closed the session: no new answers
+    join_page: bool = False  # the screen shows the big join page over everything
+    join_corner: bool = True  # the screen keeps a small QR code and the code in a corner
+    show_law: bool = False  # the screen shows a revealed case's "what the law says"
+    wall_page: int = 0  # the wall page the facilitator stepped to (the screen also pages)
+    table_changes: bool = True  # participants may move themselves to another table
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +134,7 @@ class Participant:
     table: int
     name: str = ""
     joined_at: float = 0.0
+    number: int = 0  # the order they joined in, within the session: "Participant 7"
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +201,7 @@ class Why:
     table: int
     option: int
     text: str
+    id: str = field(default="", compare=False)  # the vote's: how a why goes on the screen
 
 
 @dataclass

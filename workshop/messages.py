@@ -31,6 +31,14 @@ class PostMessage:
 
 
 @dataclass(frozen=True)
+class SeatMessage:
+    """A participant moving themselves to another table."""
+
+    id: str
+    table: object
+
+
+@dataclass(frozen=True)
 class PingMessage:
     """A page asking whether the connection is alive (after waking up, say)."""
 
@@ -40,11 +48,17 @@ class PongMessage:
     """A page's answer to the server's heartbeat `ping`."""
 
 
-Inbound = VoteMessage | PostMessage | PingMessage | PongMessage
+Inbound = VoteMessage | PostMessage | SeatMessage | PingMessage | PongMessage
 
 # type -> who may send it
-INBOUND_TYPES = {"vote": "participant", "post": "participant", "ping": "any", "pong": "any"}
-OUTBOUND_TYPES = ("welcome", "activity", "state", "ack", "error", "ping", "pong")
+INBOUND_TYPES = {
+    "vote": "participant",
+    "post": "participant",
+    "seat": "participant",
+    "ping": "any",
+    "pong": "any",
+}
+OUTBOUND_TYPES = ("welcome", "activity", "state", "ack", "seat", "error", "ping", "pong")
 
 
 class FrameError(Invalid):
@@ -97,6 +111,8 @@ def parse(text: str) -> Inbound:
             N_("Unknown message type %(type)s."), id=_usable_id(data.get("id")), type=_shown(kind)
         )
     client_id = _client_id(data.get("id"))
+    if kind == "seat":
+        return SeatMessage(client_id, data.get("table"))
     activity = data.get("activity")
     if not is_row_id(activity):
         raise FrameError(N_("The message must name an activity."), id=client_id)
@@ -131,6 +147,11 @@ def dumps(message: dict[str, Any]) -> str:
 
 def ack(client_id: str) -> str:
     return dumps({"type": "ack", "id": client_id})
+
+
+def seat(number: int, name: str) -> str:
+    """Where a participant sits now, after they changed table."""
+    return dumps({"type": "seat", "table": {"number": number, "name": name}})
 
 
 def error(

@@ -4,7 +4,6 @@ running it (the big "next", the timer). Publishes through the same Broadcast as 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -14,25 +13,23 @@ from workshop.agenda import (
     PlanSegment,
     SegmentSpec,
     case_spec,
-    next_step,
+    day_start_for,
+    days_of,
     plan_file,
     read_plan,
-    run_of_show,
+    schedule,
     segment_spec,
-    timer_seconds,
 )
 from workshop.domain import (
     ActivityKind,
     ActivitySpec,
-    ActivityState,
     Session,
     activity_spec,
     is_row_id,
 )
-from workshop.errors import N_, Conflict, Invalid, NotFound
+from workshop.errors import N_, Invalid, NotFound
 from workshop.hub import CONSOLE, PHONES, SCREEN
 from workshop.library import Case, Library
-from workshop.snapshots import timer_view
 from workshop.store import Store
 
 Publish = Callable[..., Awaitable[None]]
@@ -49,7 +46,15 @@ def case_plan(case: Case, language: str) -> PlanItem:
     """A library case as it is copied into a session in `language`."""
     text = case.text(language)
     return PlanItem(
-        CaseSpec(case.id, text.title, text.narrative, tuple(text.questions), text.notes),
+        CaseSpec(
+            case.id,
+            text.title,
+            text.narrative,
+            tuple(text.questions),
+            text.notes,
+            case.minutes,
+            tuple((law.ref, law.text) for law in text.law),
+        ),
         tuple(
             ActivitySpec(
                 ActivityKind(a.kind),
@@ -98,6 +103,7 @@ class Planning:
             "narrative": text.narrative,
             "questions": list(text.questions),
             "notes": text.notes,
+            "law": [{"ref": law.ref, "text": law.text} for law in text.law],
             "activities": [
                 {"kind": a.kind, "title": a.title, "prompt": a.prompt, "options": list(a.options)}
                 for a in text.activities
@@ -143,12 +149,14 @@ class Planning:
             )
             for s in agenda.segments
         ]
-        made = await self.store.add_plan(session.id, plan)
+        made = await self.store.add_plan(session.id, plan, days=days_of(plan))
         await self._publish(session, CONSOLE, SCREEN)
         return [segment_id for segment_id, _ in made]
 
     async def add_segment(self, session: Session, body: Mapping[str, Any]) -> int:
         made = await self.store.add_plan(session.id, [PlanSegment(segment_spec(body))])
+        if body.get("start"):
+            await self._pin(session, made[0][0], body["start"])
         await self._publish(session, CONSOLE, SCREEN)
         return made[0][0]
 
@@ -164,7 +172,18 @@ class Planning:
         spec = segment_spec(body, base)
         position = _index(body["position"], N_("The position")) if "position" in body else None
         await self.store.update_segment(session.id, segment_id, spec, position)
+        if body.get("start"):
+            await self._pin(session, segment_id, spec.start)
         await self._publish(session, CONSOLE, SCREEN, PHONES)
+
+    async def _pin(self, session: Session, segment_id: int, start: str) -> None:
+        """A start written on a segment sets its day's start so that it starts then: a
+        plan's times are computed from the day's start and the lengths, never kept one by
+        one, so a reorder moves them all."""
+        segments = await self.store.segments(session.id)
+        segment = next(s for s in segments if s.id == segment_id)
+        offset = schedule(segments, {}, {})[segment_id].offset
+        await self.store.set_day(session.id, segment.day, start=day_start_for(start, offset))
 
     async def delete_segment(self, session: Session, segment_id: int) -> None:
         if not is_row_id(segment_id):
@@ -187,7 +206,9 @@ class Planning:
         if case_id not in cases:
             raise NotFound(N_("This session has no such case."))
         old = cases[case_id]
-        base = CaseSpec(old.source, old.title, old.narrative, old.questions, old.notes)
+        base = CaseSpec(
+            old.source, old.title, old.narrative, old.questions, old.notes, old.minutes, old.law
+        )
         await self.store.update_case(session.id, case_id, case_spec(body, base))
         await self._publish(session, CONSOLE, SCREEN, PHONES)
 
@@ -242,54 +263,17 @@ class Planning:
     # --- the plan as a file -------------------------------------------------------------
 
     async def export(self, session: Session) -> dict[str, Any]:
-        return plan_file(
-            session.title,
-            session.language,
-            await self.store.segments(session.id),
-            await self.store.session_cases(session.id),
-            await self.store.activities(session.id),
-        )
+        segments = await self.store.segments(session.id)
+        cases = await self.store.session_cases(session.id)
+        activities = await self.store.activities(session.id)
+        timing = schedule(segments, await self.store.plan_days(session.id), {})
+        return plan_file(session.title, session.language, segments, cases, activities, timing)
 
     async def import_plan(self, session: Session, data: object) -> list[int]:
         plan = read_plan(data)
-        made = await self.store.add_plan(session.id, plan)
+        made = await self.store.add_plan(session.id, plan, days=days_of(plan))
         await self._publish(session, CONSOLE, SCREEN)
         return [segment_id for segment_id, _ in made]
-
-    # --- running the day ----------------------------------------------------------------
-
-    async def next(self, session: Session, seen: object = None) -> dict[str, int | None]:
-        """Close what is open and move the room to the next step of the plan.
-
-        `seen` is where the console saw the room (`{segment, activity}`); when the room has
-        moved since (a double click, a second console), nothing happens: Conflict."""
-        session = await self.store.session(session.code) or session
-        here = {"segment": session.current_segment_id, "activity": session.current_activity_id}
-        if seen is not None and seen != here:
-            raise Conflict(N_("The room has already moved on. Look again, then press Next."))
-        activities = await self.store.activities(session.id)
-        steps = run_of_show(await self.store.segments(session.id), activities)
-        step = next_step(steps, session.current_segment_id, session.current_activity_id)
-        if step is None:
-            raise Conflict(N_("That was the last step of the plan."))
-        states = {a.id: ActivityState.CLOSED for a in activities if a.state is ActivityState.OPEN}
-        if step.activity_id is not None:
-            states[step.activity_id] = ActivityState.OPEN
-        await self.store.set_activity_states(
-            session.id,
-            states,
-            current_activity_id=step.activity_id,
-            current_segment_id=step.segment_id,
-        )
-        await self._publish(session, CONSOLE, SCREEN, PHONES)
-        return {"segment": step.segment_id, "activity": step.activity_id}
-
-    async def set_timer(self, session: Session, seconds: object) -> dict[str, Any] | None:
-        length = timer_seconds(seconds)
-        ends_at = time.time() + length if length else None
-        session = await self.store.set_timer(session.id, ends_at, length)
-        await self._publish(session, CONSOLE, SCREEN, PHONES)
-        return timer_view(session)
 
 
 def case_summary(case: Case, language: str) -> dict[str, Any]:

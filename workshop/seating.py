@@ -35,9 +35,15 @@ def participant_cap(value: object, seats: int) -> int:
     return value
 
 
-def check_joining(locked: bool, joined: int, cap: int | None) -> None:
-    """Refuse a newcomer when joining is locked or the room has reached its cap. Checked
-    by the store in the same step as the seat, so concurrent joins cannot pass the cap."""
+SESSION_ENDED = N_("This session has ended. Thank you for taking part!")
+
+
+def check_joining(locked: bool, joined: int, cap: int | None, closed: bool = False) -> None:
+    """Refuse a newcomer when the session is closed, joining is locked or the room has
+    reached its cap. Checked by the store in the same step as the seat, so concurrent joins
+    cannot pass the cap."""
+    if closed:
+        raise Forbidden(SESSION_ENDED)
     if locked:
         raise Forbidden(
             N_("Joining is closed for this session. Ask the facilitator to let you in.")

@@ -44,6 +44,7 @@ from workshop.i18n import gettext_for
 from workshop.library import Library
 from workshop.messages import PostMessage, VoteMessage, dumps
 from workshop.planning import Planning
+from workshop.running import Running
 from workshop.seating import REMOVED, choose_table, participant_cap
 from workshop.store import Store
 from workshop.store.base import ROOM_POSTS, UNCHANGED, IdTaken
@@ -83,6 +84,7 @@ class Workshop:
         self.hubs = hubs
         self.library = library or Library(cases={}, agendas={}, glossaries={}, tags={}, problems=[])
         self.planning = Planning(store, self.library, self._publish, self._forget_activity)
+        self.running = Running(store, self._publish)
         self._asks: dict[tuple[int, object], Activity] = {}
         self._removed: set[int] = set()  # participants removed while their socket is open
         self._marked = functools.lru_cache(maxsize=MARKED_KEPT)(self._mark)
@@ -164,9 +166,12 @@ class Workshop:
         return session
 
     async def set_current(self, session: Session, activity_id: object) -> Session:
+        """Put an activity (or, with None, the segment or join page) before the room by
+        hand; a change of step ends the step's timer, like Next."""
         if activity_id is not None:
             await self._activity(session, activity_id)
-        session = await self.store.update_session(session.id, current_activity_id=activity_id)
+        await self.store.set_activity_states(session.id, {}, current_activity_id=activity_id)
+        session = await self.store.session(session.code) or session
         await self._publish(session, SCREEN, CONSOLE, PHONES)
         return session
 
@@ -186,7 +191,11 @@ class Workshop:
             else UNCHANGED
         )
         await self.store.set_activity_states(
-            session.id, changes, current_activity_id=current, current_segment_id=segment
+            session.id,
+            changes,
+            current_activity_id=current,
+            current_segment_id=segment,
+            closing=session.closing and state is not ActivityState.OPEN,
         )
         await self._publish(session, SCREEN, CONSOLE, PHONES)
         return state
@@ -332,6 +341,7 @@ class Workshop:
             "session": snapshots.session_view(session),
             "participant": {
                 "id": participant.id,
+                "number": participant.number,
                 "name": participant.name,
                 "table": {"number": participant.table, "name": table.name if table else ""},
             },

@@ -12,8 +12,16 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from workshop.agenda import Segment, SessionCase
+from workshop.agenda import SessionCase
 from workshop.bounds import Slots, encoded_size, fill
+from workshop.day_view import (
+    agenda_view,
+    days_view,
+    screen_options,
+    segment_view,
+    timer_view,
+    timings,
+)
 from workshop.domain import (
     SCALE_LABELS,
     Activity,
@@ -71,7 +79,15 @@ class Marks:
         return [[run, term_id] for run, term_id in runs]
 
 
-def case_view(case: SessionCase, marks: Marks | None, *, notes: bool) -> dict[str, Any]:
+def law_view(case: SessionCase) -> list[dict[str, str]]:
+    return [{"ref": ref, "text": text} for ref, text in case.law]
+
+
+def case_view(
+    case: SessionCase, marks: Marks | None, *, notes: bool, law: bool = False
+) -> dict[str, Any]:
+    """`notes` (and the law, and the minutes) for the facilitator; `law` alone for the
+    screen once the facilitator shows it."""
     view: dict[str, Any] = {
         "id": case.id,
         "source": case.source,
@@ -81,6 +97,9 @@ def case_view(case: SessionCase, marks: Marks | None, *, notes: bool) -> dict[st
     }
     if notes:
         view["notes"] = case.notes
+        view["minutes"] = case.minutes
+    if notes or law:
+        view["law"] = law_view(case)
     if marks is not None:
         view["marks"] = {
             "title": marks(case.title),
@@ -103,32 +122,6 @@ def marked_activity(
             "options": [marks(o) for o in view["options"]],
         }
     return view
-
-
-def segment_view(segment: Segment | None) -> dict[str, Any] | None:
-    if segment is None:
-        return None
-    return {
-        "id": segment.id,
-        "title": segment.title,
-        "day": segment.day,
-        "start": segment.start,
-        "minutes": segment.minutes,
-        "started_at": segment.started_at,
-    }
-
-
-def timer_view(session: Session) -> dict[str, Any] | None:
-    """The running countdown; snapshots carry the server's `now` so a page can correct for
-    its own clock."""
-    if session.timer_ends_at is None or session.timer_ends_at <= time.time():
-        return None
-    return {"ends_at": session.timer_ends_at, "seconds": session.timer_seconds}
-
-
-def agenda_view(room: Room) -> list[dict[str, Any]]:
-    current = room.session.current_segment_id
-    return [{**(segment_view(s) or {}), "current": s.id == current} for s in room.segments]
 
 
 def activity_view(activity: Activity, language: str) -> dict[str, Any]:
@@ -211,7 +204,9 @@ def live_activity(
     elif console:
         view["case"] = {"id": case.id}  # the case itself is in the state's `cases`, once
     else:
-        view["case"] = case_view(case, None, notes=False)
+        revealed = activity.state is ActivityState.REVEALED
+        law = revealed and room.session.show_law and bool(case.law)
+        view["case"] = case_view(case, None, notes=False, law=law)
     view["segment"] = activity.segment_id
     tally = tally_of(room, activity) if activity.is_vote else None
     by_table = answered(room, activity, tally)
@@ -247,14 +242,26 @@ def live_activity(
     else:
         view["posts"] = None
         view["posts_total"] = posts if console else None
+    quotes = room.quotes.get(activity.id, [])
+    if activity.is_vote and (console or activity.state is ActivityState.REVEALED):
+        view["quotes"] = [{"id": q.id, "option": q.option, "text": q.text} for q in quotes]
+    else:
+        view["quotes"] = []
     if console and activity.is_vote:
+        quoted = {q.id for q in quotes}
         view["whys"] = []
         view["whys_total"] = whys
         slots.append(
             (
                 view["whys"],
                 [
-                    {"table": w.table, "option": w.option, "text": w.text}
+                    {
+                        "id": w.id,
+                        "table": w.table,
+                        "option": w.option,
+                        "text": w.text,
+                        "quoted": w.id in quoted,
+                    }
                     for w in room.whys.get(activity.id, ())
                 ],
             )
@@ -291,6 +298,8 @@ def screen_state(
     current = room.activity(session.current_activity_id)
     own: Slots = []
     names = table_names(room)
+    times = timings(room)
+    segment = room.segment(session.current_segment_id)
     state = {
         "type": "state",
         "version": session.version,
@@ -298,7 +307,10 @@ def screen_state(
             **session_view(session),
             "join_url": join_url,
             "joining_locked": session.joining_locked,
+            "closed": session.closed,
         },
+        "closing": session.closing,
+        "screen": screen_options(session),
         "participants": room.participants,
         "capacity": capacity,
         "over_capacity": room.participants > capacity,
@@ -314,8 +326,9 @@ def screen_state(
         )
         if current
         else None,
-        "segment": segment_view(room.segment(session.current_segment_id)),
-        "agenda": agenda_view(room),
+        "segment": segment_view(segment, times.get(segment.id) if segment else None),
+        "agenda": agenda_view(room, times),
+        "days": days_view(room),
         "timer": timer_view(session),
         "now": time.time(),
     }
@@ -335,6 +348,9 @@ def phone_state(room: Room, mark: Marks) -> dict[str, Any]:
         "version": session.version,
         "activity": marked_activity(current, session.language, case, mark) if current else None,
         "segment": {"title": segment.title} if segment else None,
+        "closing": session.closing,
+        "closed": session.closed,
+        "table_changes": session.table_changes,
         "timer": timer_view(session),
         "now": time.time(),
         "terms": mark.terms,

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from workshop.agenda import CaseSpec, PlanSegment, Segment, SegmentSpec, SessionCase
+from workshop.agenda import CaseSpec, PlanDay, PlanSegment, Segment, SegmentSpec, SessionCase
 from workshop.domain import (
     Activity,
     ActivitySpec,
@@ -39,6 +39,15 @@ class Unchanged:
 UNCHANGED = Unchanged()
 
 
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A "why" the facilitator put on the screen: a copy, without the participant."""
+
+    id: str  # the vote's id
+    option: int
+    text: str
+
+
 @dataclass
 class Room:
     """Everything a screen or console shows about a session, read at one moment."""
@@ -58,6 +67,8 @@ class Room:
     posters: dict[int, dict[int, tuple[int, int]]] = field(default_factory=dict)
     segments: list[Segment] = field(default_factory=list)  # in plan order
     cases: dict[int, SessionCase] = field(default_factory=dict)
+    days: dict[int, PlanDay] = field(default_factory=dict)
+    quotes: dict[int, list[Quote]] = field(default_factory=dict)  # activity id -> on screen
 
     def segment(self, segment_id: int | None) -> Segment | None:
         return next((s for s in self.segments if s.id == segment_id), None)
@@ -142,6 +153,10 @@ class Store(Protocol):
         current_activity_id: int | Unchanged | None = UNCHANGED,
         screen_view: str | None = None,
         screen_key: str | None = None,
+        join_page: bool | None = None,
+        join_corner: bool | None = None,
+        show_law: bool | None = None,
+        wall_page: int | None = None,
     ) -> Session: ...
     async def tables(self, session_id: int) -> list[Table]: ...
     async def seated(self, session_id: int) -> dict[int, int]: ...
@@ -191,17 +206,25 @@ class Store(Protocol):
         states: Mapping[int, ActivityState],
         current_activity_id: int | Unchanged | None = UNCHANGED,
         current_segment_id: int | Unchanged | None = UNCHANGED,
+        closing: bool = False,
     ) -> None:
-        """With `current_segment_id`, that segment's `started_at` is set if it was not."""
+        """With `current_segment_id`, that segment's `started_at` is set if it was not, and
+        so is its day's. A change of step (activity, segment or the closing) ends the timer
+        and takes the join page off the screen; `closing` is where the room is after it."""
         ...
 
     # submissions: idempotent by client id
     # the day's plan
     async def add_plan(
-        self, session_id: int, plan: Sequence[PlanSegment], into: int | None = None
+        self,
+        session_id: int,
+        plan: Sequence[PlanSegment],
+        into: int | None = None,
+        days: Mapping[int, str] | None = None,
     ) -> list[tuple[int, list[tuple[int | None, list[int]]]]]:
         """Append segments with their cases and activities in one transaction (with `into`,
-        only the items, to that segment): [(segment id, [(case id, [activity ids])])]."""
+        only the items, to that segment): [(segment id, [(case id, [activity ids])])].
+        `days` are planned day starts ("HH:MM"), kept for days that have none."""
         ...
 
     async def segments(self, session_id: int) -> list[Segment]: ...
@@ -223,6 +246,28 @@ class Store(Protocol):
 
     async def update_case(self, session_id: int, case_id: int, spec: CaseSpec) -> None: ...
     async def set_timer(self, session_id: int, ends_at: float | None, seconds: int) -> Session: ...
+    async def add_timer(self, session_id: int, delta: int, now: float) -> Session:
+        """Give or take `delta` seconds, counted from `now` once it has run out; Conflict
+        when no timer is set."""
+        ...
+
+    # running the day
+    async def plan_days(self, session_id: int) -> dict[int, PlanDay]: ...
+    async def set_day(
+        self,
+        session_id: int,
+        day: int,
+        *,
+        start: str | Unchanged = UNCHANGED,
+        started_at: float | Unchanged | None = UNCHANGED,
+    ) -> PlanDay: ...
+    async def set_closed(self, session_id: int, closed: bool) -> Session: ...
+    async def add_quote(self, session_id: int, activity_id: int, vote_id: str) -> bool: ...
+    async def remove_quote(self, session_id: int, activity_id: int, vote_id: str) -> bool: ...
+    async def set_table_changes(self, session_id: int, allowed: bool) -> Session: ...
+    async def change_table(self, session_id: int, participant_id: int, table: int) -> Participant:
+        """Forbidden when table changes are off; Conflict when the table is full."""
+        ...
 
     async def record_vote(self, vote: Vote) -> bool:
         """True if stored now, False if this id was stored before. Raises IdTaken, or

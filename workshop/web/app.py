@@ -24,7 +24,16 @@ from workshop.library import load_library
 from workshop.services import Workshop
 from workshop.settings import Settings
 from workshop.store import Store, open_store
-from workshop.web import api, login_api, pages, plan_api, posts_api, room_api, sockets
+from workshop.web import (
+    api,
+    day_api,
+    login_api,
+    pages,
+    plan_api,
+    posts_api,
+    room_api,
+    sockets,
+)
 from workshop.web.bodylimit import BodyLimit
 from workshop.web.guard import FailedGuesses
 from workshop.web.logins import LoginCookies
@@ -144,6 +153,7 @@ def create_app(settings: Settings, store: Store) -> Starlette:
     app = Starlette(
         routes=[
             *plan_api.routes,
+            *day_api.routes,
             *login_api.routes,
             *room_api.routes,
             *posts_api.routes,

@@ -1,6 +1,6 @@
-"""The day's plan over HTTP: the library, building and editing a session's agenda, running
-it (next step, timer), and the plan file. Thin: each route checks who asks and calls
-`Workshop.planning`."""
+"""The day's plan over HTTP: the library, building and editing a session's agenda, and the
+plan file. Thin: each route checks who asks and calls `Workshop.planning` (running the day
+is `day_api.py`)."""
 
 from __future__ import annotations
 
@@ -119,20 +119,6 @@ async def change_activity(request: Request) -> Response:
     return JSONResponse({"id": activity_id})
 
 
-async def next_step(request: Request) -> JSONResponse:
-    session = await _owned(request)
-    body = await json_body(request) if await request.body() else {}
-    return JSONResponse(await workshop(request).planning.next(session, body.get("from")))
-
-
-async def timer(request: Request) -> JSONResponse:
-    session = await _owned(request)
-    body = await json_body(request)
-    return JSONResponse(
-        {"timer": await workshop(request).planning.set_timer(session, body.get("seconds"))}
-    )
-
-
 def _file_name(title: str, code: str, keep: Callable[[str], bool]) -> str:
     safe = "".join(c if keep(c) else "-" for c in title.lower())
     safe = "-".join(part for part in safe.split("-") if part)
@@ -179,7 +165,5 @@ routes = [
         change_activity,
         methods=["PATCH", "DELETE"],
     ),
-    Route("/api/sessions/{code}/next", next_step, methods=["POST"]),
-    Route("/api/sessions/{code}/timer", timer, methods=["POST"]),
     Route("/api/sessions/{code}/plan", plan, methods=["GET", "POST"]),
 ]

@@ -24,10 +24,18 @@ async def participants(request: Request) -> JSONResponse:
     people, total = await workshop(request).participants(
         session, params.get("offset"), params.get("limit")
     )
+    names = {t["number"]: t["name"] for t in await workshop(request).tables(session)}
     return JSONResponse(
         {
             "participants": [
-                {"id": p.id, "name": p.name, "table": p.table, "joined_at": p.joined_at}
+                {
+                    "id": p.id,
+                    "number": p.number,
+                    "name": p.name,
+                    "table": p.table,
+                    "table_name": names.get(p.table, ""),
+                    "joined_at": p.joined_at,
+                }
                 for p in people
             ],
             "total": total,

@@ -21,7 +21,14 @@ from workshop.domain import Participant, Session
 from workshop.errors import N_, DomainError
 from workshop.hub import CONSOLE, PHONES, SCREEN, Hub, Outbox
 from workshop.i18n import gettext_for, negotiate
-from workshop.messages import FrameError, PingMessage, PongMessage, PostMessage, VoteMessage
+from workshop.messages import (
+    FrameError,
+    PingMessage,
+    PongMessage,
+    PostMessage,
+    SeatMessage,
+    VoteMessage,
+)
 from workshop.services import Workshop
 from workshop.web.guard import current_facilitator, find_session_guarded, workshop
 from workshop.web.limits import SubmitLimiter, Tarpit
@@ -241,8 +248,8 @@ async def _serve(
                 error = gettext_for(language, N_("Send text frames with JSON."))
                 outbox.send(messages.error(error))
                 continue
-            reply, close = await _handle(service, session, participant, text, limiter)
-            if reply is not None:
+            replies, close = await _handle(service, session, participant, text, limiter)
+            for reply in replies:
                 outbox.send(reply)
             if close is None and outbox.overflowed and key is not None and limiter.refusing(key):
                 close = FLOODING  # refused, and not even reading the refusals: a flood
@@ -282,7 +289,7 @@ async def _send_first(
     return False
 
 
-Reply = tuple[str | None, str | None]  # the frame to send back, a reason to close
+Reply = tuple[tuple[str, ...], str | None]  # the frames to send back, a reason to close
 
 
 async def _handle(
@@ -299,9 +306,9 @@ async def _handle(
     try:
         message = messages.parse(text)
         if isinstance(message, PongMessage):
-            return None, None
+            return (), None
         if isinstance(message, PingMessage):
-            return messages.PONG, None
+            return (messages.PONG,), None
         client_id = message.id
         if participant is None:
             raise FrameError(N_("Only participants send answers."), id=client_id)
@@ -309,19 +316,23 @@ async def _handle(
         if not verdict.allowed:
             refusal = gettext_for(session.language, TOO_FAST)
             reply = messages.error(refusal, client_id, retry_after=verdict.retry_after)
-            return reply, FLOODING if verdict.flooding else None
+            return (reply,), FLOODING if verdict.flooding else None
         if isinstance(message, VoteMessage):
             await service.vote(session, participant, message)
         elif isinstance(message, PostMessage):
             await service.post(session, participant, message)
-        return messages.ack(client_id), None
+        elif isinstance(message, SeatMessage):
+            moved, name = await service.running.change_table(session, participant, message.table)
+            return (messages.ack(client_id), messages.seat(moved.table, name)), None
+        return (messages.ack(client_id),), None
     except DomainError as error:
         client_id = getattr(error, "id", None) or client_id
         text = gettext_for(session.language, error.message, **error.params)
-        return messages.error(text, client_id, retry=error.retry), None
+        return (messages.error(text, client_id, retry=error.retry),), None
     except Exception:
         log.exception("a frame in session %s", session.id)
-        return messages.error(gettext_for(session.language, FAILED), client_id, retry=True), None
+        failed = gettext_for(session.language, FAILED)
+        return (messages.error(failed, client_id, retry=True),), None
 
 
 async def participant_socket(ws: WebSocket) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 from workshop.store.sqlite.accounts import Accounts
 from workshop.store.sqlite.plan import Plan
 from workshop.store.sqlite.room import RoomReads
+from workshop.store.sqlite.running import Running
 from workshop.store.sqlite.sessions import Sessions
 from workshop.store.sqlite.submissions import Submissions
 
 
-class SQLiteStore(Accounts, Sessions, Plan, Submissions, RoomReads):
+class SQLiteStore(Accounts, Sessions, Plan, Running, Submissions, RoomReads):
     """The `Store` protocol on one SQLite file."""
 
 

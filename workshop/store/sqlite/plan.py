@@ -25,6 +25,17 @@ from workshop.store.sqlite.rows import (
 )
 
 
+def _session_row(db: sqlite3.Connection, session_id: int) -> tuple[object, ...]:
+    """Where the room is: its step."""
+    return tuple(
+        fetchall(
+            db,
+            "SELECT current_activity_id, current_segment_id, closing FROM sessions WHERE id = ?",
+            (session_id,),
+        )[0]
+    )
+
+
 class Plan(Connection):
     # --- activities ---------------------------------------------------------------------
 
@@ -71,12 +82,22 @@ class Plan(Connection):
     # --- the day's plan -----------------------------------------------------------------
 
     async def add_plan(
-        self, session_id: int, plan: Sequence[PlanSegment], into: int | None = None
+        self,
+        session_id: int,
+        plan: Sequence[PlanSegment],
+        into: int | None = None,
+        days: Mapping[int, str] | None = None,
     ) -> list[tuple[int, list[tuple[int | None, list[int]]]]]:
         """Append `plan`'s segments (or, with `into`, its items to that segment) in one
-        transaction: [(segment id, [(case id, [activity ids])])]."""
+        transaction: [(segment id, [(case id, [activity ids])])]. `days` gives planned day
+        starts, kept only for days that have none yet."""
 
         def op(db: sqlite3.Connection) -> list[tuple[int, list[tuple[int | None, list[int]]]]]:
+            db.executemany(
+                "INSERT INTO plan_days (session_id, day, start) VALUES (?, ?, ?)"
+                " ON CONFLICT DO UPDATE SET start = excluded.start WHERE start = ''",
+                [(session_id, day, start) for day, start in (days or {}).items()],
+            )
             made = []
             rows = fetchall(
                 db,
@@ -232,13 +253,15 @@ class Plan(Connection):
     async def update_case(self, session_id: int, case_id: int, spec: CaseSpec) -> None:
         def op(db: sqlite3.Connection) -> None:
             cursor = db.execute(
-                "UPDATE session_cases SET title = ?, narrative = ?, questions = ?, notes = ?"
-                " WHERE id = ? AND session_id = ?",
+                "UPDATE session_cases SET title = ?, narrative = ?, questions = ?, notes = ?,"
+                " minutes = ?, law = ? WHERE id = ? AND session_id = ?",
                 (
                     spec.title,
                     spec.narrative,
                     json.dumps(list(spec.questions), ensure_ascii=False),
                     spec.notes,
+                    spec.minutes,
+                    json.dumps([list(item) for item in spec.law], ensure_ascii=False),
                     case_id,
                     session_id,
                 ),
@@ -256,6 +279,23 @@ class Plan(Connection):
                 " WHERE id = ?",
                 (ends_at, seconds, session_id),
             )
+            return session_from(
+                fetchall(db, "SELECT * FROM sessions WHERE id = ?", (session_id,))[0]
+            )
+
+        return await self._write(op)
+
+    async def add_timer(self, session_id: int, delta: int, now: float) -> Session:
+        def op(db: sqlite3.Connection) -> Session:
+            # From now when it has run out; never before now (then it is up).
+            cursor = db.execute(
+                "UPDATE sessions SET timer_ends_at = MAX(MAX(timer_ends_at, ?) + ?, ?),"
+                " timer_seconds = MAX(timer_seconds + ?, 0), version = version + 1"
+                " WHERE id = ? AND timer_ends_at IS NOT NULL",
+                (now, delta, now, delta, session_id),
+            )
+            if cursor.rowcount == 0:
+                raise Conflict(N_("No timer is running. Start one first."))
             return session_from(
                 fetchall(db, "SELECT * FROM sessions WHERE id = ?", (session_id,))[0]
             )
@@ -280,12 +320,14 @@ class Plan(Connection):
         states: Mapping[int, ActivityState],
         current_activity_id: int | Unchanged | None = UNCHANGED,
         current_segment_id: int | Unchanged | None = UNCHANGED,
+        closing: bool = False,
     ) -> None:
         def op(db: sqlite3.Connection) -> None:
             db.executemany(
                 "UPDATE activities SET state = ? WHERE id = ? AND session_id = ?",
                 [(state.value, activity_id, session_id) for activity_id, state in states.items()],
             )
+            before = _session_row(db, session_id)
             if not isinstance(current_activity_id, Unchanged):
                 db.execute(
                     "UPDATE sessions SET current_activity_id = ? WHERE id = ?",
@@ -300,6 +342,21 @@ class Plan(Connection):
                     "UPDATE segments SET started_at = ?"
                     " WHERE id = ? AND session_id = ? AND started_at IS NULL",
                     (time.time(), current_segment_id, session_id),
+                )
+                # The first step into a day starts that day's clock, unless "start now" did.
+                db.execute(
+                    "INSERT INTO plan_days (session_id, day, started_at)"
+                    " SELECT session_id, day, ? FROM segments WHERE id = ? AND session_id = ?"
+                    " ON CONFLICT DO UPDATE SET started_at = COALESCE(started_at,"
+                    " excluded.started_at)",
+                    (time.time(), current_segment_id, session_id),
+                )
+            db.execute("UPDATE sessions SET closing = ? WHERE id = ?", (int(closing), session_id))
+            after = _session_row(db, session_id)
+            if before != after:  # a new step: its timer and the join page end with the old one
+                db.execute(
+                    "UPDATE sessions SET timer_ends_at = NULL, join_page = 0 WHERE id = ?",
+                    (session_id,),
                 )
             bump(db, session_id)
 

@@ -65,6 +65,7 @@ class RoomReads(Connection):
                 )
             },
         )
+        room.days = await self.plan_days(session_id, db)
         if scope == "all":
             ids = [a.id for a in activities]
         elif scope == "current" and session.current_activity_id is not None:
@@ -73,6 +74,7 @@ class RoomReads(Connection):
             ids = []
         if not ids:
             return room
+        room.quotes = await self.quotes(ids, db)
         marks = placeholders(ids)
         for row in await self._all(
             "SELECT b.activity_id, v.table_number, v.option, COUNT(*) FROM ballots b"
@@ -104,15 +106,15 @@ class RoomReads(Connection):
             room.totals[row[0]] = (posts + row[2], shown + row[3], 0)
             room.posters.setdefault(row[0], {})[row[1]] = (row[4], row[5])
         for row in await self._all(
-            "SELECT activity_id, table_number, option, why FROM (SELECT b.activity_id,"
-            " v.table_number, v.option, v.why, ROW_NUMBER() OVER (PARTITION BY b.activity_id"
+            "SELECT activity_id, table_number, option, why, id FROM (SELECT b.activity_id,"
+            " v.table_number, v.option, v.why, v.id, ROW_NUMBER() OVER (PARTITION BY b.activity_id"
             " ORDER BY v.created_at DESC, v.rowid DESC) AS n FROM ballots b"
             f" JOIN votes v ON v.id = b.vote_id WHERE b.activity_id IN ({marks})"
             " AND v.why != '') WHERE n <= ? ORDER BY activity_id, n",
             [*ids, ROOM_POSTS],
             db,
         ):
-            room.whys.setdefault(row[0], []).append(Why(row[1], row[2], row[3]))
+            room.whys.setdefault(row[0], []).append(Why(row[1], row[2], row[3], row[4]))
         for row in await self._all(
             "SELECT b.activity_id, COUNT(*) FROM ballots b JOIN votes v ON v.id = b.vote_id"
             f" WHERE b.activity_id IN ({marks}) AND v.why != '' GROUP BY b.activity_id",
@@ -135,9 +137,9 @@ class RoomReads(Connection):
             )
         ]
         whys = [
-            Why(r[0], r[1], r[2])
+            Why(r[0], r[1], r[2], r[3])
             for r in await self._all(
-                "SELECT v.table_number, v.option, v.why FROM ballots b"
+                "SELECT v.table_number, v.option, v.why, v.id FROM ballots b"
                 " JOIN votes v ON v.id = b.vote_id WHERE b.activity_id = ? AND v.why != ''"
                 " ORDER BY v.created_at DESC, v.rowid DESC LIMIT ? OFFSET ?",
                 (activity_id, limit, offset),

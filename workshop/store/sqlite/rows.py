@@ -40,6 +40,13 @@ def session_from(row: sqlite3.Row) -> Session:
         timer_seconds=row["timer_seconds"],
         max_participants=row["max_participants"],
         joining_locked=bool(row["joining_locked"]),
+        closing=bool(row["closing"]),
+        closed_at=row["closed_at"],
+        join_page=bool(row["join_page"]),
+        join_corner=bool(row["join_corner"]),
+        show_law=bool(row["show_law"]),
+        wall_page=row["wall_page"],
+        table_changes=bool(row["table_changes"]),
     )
 
 
@@ -81,6 +88,8 @@ def session_case_from(row: sqlite3.Row) -> SessionCase:
         narrative=row["narrative"],
         questions=tuple(json.loads(row["questions"])),
         notes=row["notes"],
+        minutes=row["minutes"],
+        law=tuple((ref, text) for ref, text in json.loads(row["law"])),
     )
 
 
@@ -129,8 +138,8 @@ def insert_activity(
 
 def insert_case(db: sqlite3.Connection, session_id: int, case: CaseSpec) -> int:
     cursor = db.execute(
-        "INSERT INTO session_cases (session_id, source, title, narrative, questions, notes)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO session_cases (session_id, source, title, narrative, questions, notes,"
+        " minutes, law) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             session_id,
             case.source,
@@ -138,6 +147,8 @@ def insert_case(db: sqlite3.Connection, session_id: int, case: CaseSpec) -> int:
             case.narrative,
             json.dumps(list(case.questions), ensure_ascii=False),
             case.notes,
+            case.minutes,
+            json.dumps([list(item) for item in case.law], ensure_ascii=False),
         ),
     )
     return cursor.lastrowid or 0

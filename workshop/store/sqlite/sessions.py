@@ -21,6 +21,9 @@ from workshop.store.sqlite.rows import (
     session_from,
 )
 
+# A participant's number in their session (1 for the first to join), never reused.
+NUMBER = "(SELECT COUNT(*) FROM participants q WHERE q.session_id = p.session_id AND q.id <= p.id)"
+
 
 class Sessions(Connection):
     # --- sessions and tables ------------------------------------------------------------
@@ -82,8 +85,22 @@ class Sessions(Connection):
         current_activity_id: int | Unchanged | None = UNCHANGED,
         screen_view: str | None = None,
         screen_key: str | None = None,
+        join_page: bool | None = None,
+        join_corner: bool | None = None,
+        show_law: bool | None = None,
+        wall_page: int | None = None,
     ) -> Session:
-        changes: dict[str, Any] = {}
+        changes: dict[str, Any] = {
+            column: int(value)
+            for column, value in (
+                ("join_page", join_page),
+                ("join_corner", join_corner),
+                ("show_law", show_law),
+            )
+            if value is not None
+        }
+        if wall_page is not None:
+            changes["wall_page"] = wall_page
         if not isinstance(current_activity_id, Unchanged):
             changes["current_activity_id"] = current_activity_id
         if screen_view is not None:
@@ -131,13 +148,13 @@ class Sessions(Connection):
         def op(db: sqlite3.Connection) -> Participant:
             # The lock and the cap are checked in the same transaction as the seat: the
             # writer runs one op at a time, so concurrent joins cannot pass the cap.
-            cap, locked = fetchall(
+            cap, locked, closed_at = fetchall(
                 db,
-                "SELECT max_participants, joining_locked FROM sessions WHERE id = ?",
+                "SELECT max_participants, joining_locked, closed_at FROM sessions WHERE id = ?",
                 (session_id,),
             )[0]
             seated = count_seated(db, session_id)
-            check_joining(bool(locked), sum(seated.values()), cap)
+            check_joining(bool(locked), sum(seated.values()), cap, closed_at is not None)
             rows = fetchall(
                 db,
                 "SELECT number, name, capacity FROM tables WHERE session_id = ? ORDER BY number",
@@ -152,17 +169,23 @@ class Sessions(Connection):
                 (session_id, table, name, token_hash, now),
             )
             bump(db, session_id)
-            return Participant(cursor.lastrowid or 0, session_id, table, name, now)
+            new_id = cursor.lastrowid or 0
+            number = fetchall(
+                db,
+                "SELECT COUNT(*) FROM participants WHERE session_id = ? AND id <= ?",
+                (session_id, new_id),
+            )[0][0]
+            return Participant(new_id, session_id, table, name, now, number)
 
         return await self._write(op)
 
     async def participant_by_token(self, session_id: int, token_hash: str) -> Participant | None:
         row = await self._one(
-            "SELECT id, session_id, table_number, name, created_at FROM participants"
+            f"SELECT id, session_id, table_number, name, created_at, {NUMBER} FROM participants p"
             " WHERE token_hash = ? AND session_id = ? AND removed_at IS NULL",
             (token_hash, session_id),
         )
-        return Participant(row[0], row[1], row[2], row[3], row[4]) if row else None
+        return Participant(row[0], row[1], row[2], row[3], row[4], row[5]) if row else None
 
     # --- guarding the room --------------------------------------------------------------
 
@@ -207,7 +230,7 @@ class Sessions(Connection):
         """A page of the participants still in the session, newest first, and how many
         there are in all."""
         rows = await self._all(
-            "SELECT id, session_id, table_number, name, created_at FROM participants"
+            f"SELECT id, session_id, table_number, name, created_at, {NUMBER} FROM participants p"
             " WHERE session_id = ? AND removed_at IS NULL"
             " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
             (session_id, limit, offset),
@@ -216,5 +239,5 @@ class Sessions(Connection):
             "SELECT COUNT(*) FROM participants WHERE session_id = ? AND removed_at IS NULL",
             (session_id,),
         )
-        people = [Participant(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        people = [Participant(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
         return people, total[0] if total else 0

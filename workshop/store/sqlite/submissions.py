@@ -7,6 +7,7 @@ import time
 
 from workshop.domain import MAX_POSTS, Post, Vote
 from workshop.errors import N_, Conflict
+from workshop.seating import SESSION_ENDED
 from workshop.store.base import IdTaken
 from workshop.store.sqlite.connection import Connection
 from workshop.store.sqlite.rows import (
@@ -32,6 +33,20 @@ def _first_use(db: sqlite3.Connection, table: str, client_id: str, participant_i
     return False
 
 
+_SESSION_OPEN = "(SELECT closed_at FROM sessions WHERE sessions.id = activities.session_id) IS NULL"
+
+
+def _refuse_if_ended(db: sqlite3.Connection, activity_id: int) -> None:
+    rows = fetchall(
+        db,
+        "SELECT s.closed_at FROM activities a JOIN sessions s ON s.id = a.session_id"
+        " WHERE a.id = ?",
+        (activity_id,),
+    )
+    if rows and rows[0][0] is not None:
+        raise Conflict(SESSION_ENDED)
+
+
 class Submissions(Connection):
     # --- submissions ----------------------------------------------------------------------
 
@@ -43,13 +58,14 @@ class Submissions(Connection):
             # so a vote cannot slip in after the facilitator closed the activity.
             cursor = db.execute(
                 "INSERT INTO votes (id, activity_id, participant_id, table_number, option, why,"
-                " created_at) SELECT ?, ?, ?, ?, ?, ?, ? FROM activities"
-                " WHERE id = ? AND state = 'open'",
+                " created_at) SELECT ?, ?, ?, (SELECT table_number FROM participants"
+                " WHERE id = ?), ?, ?, ? FROM activities"
+                f" WHERE id = ? AND state = 'open' AND {_SESSION_OPEN}",
                 (
                     vote.id,
                     vote.activity_id,
                     vote.participant_id,
-                    vote.table,
+                    vote.participant_id,
                     vote.option,
                     vote.why,
                     time.time(),
@@ -57,6 +73,7 @@ class Submissions(Connection):
                 ),
             )
             if cursor.rowcount != 1:
+                _refuse_if_ended(db, vote.activity_id)
                 raise Conflict(N_("Voting is closed for this activity."))
             db.execute(
                 "INSERT INTO ballots (activity_id, participant_id, vote_id) VALUES (?, ?, ?)"
@@ -87,19 +104,21 @@ class Submissions(Connection):
                 raise Conflict(TOO_MANY_POSTS, max=MAX_POSTS)
             cursor = db.execute(
                 "INSERT INTO posts (id, activity_id, participant_id, table_number, text,"
-                " created_at) SELECT ?, ?, ?, ?, ?, ? FROM activities"
-                " WHERE id = ? AND state = 'open'",
+                " created_at) SELECT ?, ?, ?, (SELECT table_number FROM participants"
+                " WHERE id = ?), ?, ? FROM activities"
+                f" WHERE id = ? AND state = 'open' AND {_SESSION_OPEN}",
                 (
                     post.id,
                     post.activity_id,
                     post.participant_id,
-                    post.table,
+                    post.participant_id,
                     post.text,
                     time.time(),
                     post.activity_id,
                 ),
             )
             if cursor.rowcount != 1:
+                _refuse_if_ended(db, post.activity_id)
                 raise Conflict(N_("This activity is closed for new answers."))
             db.execute(
                 "UPDATE sessions SET version = version + 1 WHERE id ="
