@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.store_contract_day import DayContract
 from workshop.domain import (
     ActivitySpec,
     ActivityState,
@@ -59,7 +60,7 @@ def poll(options: int = 3) -> ActivitySpec:
     return activity_spec("poll", "Hva mener du?", [f"Valg {n}" for n in range(options)])
 
 
-class StoreContract:
+class StoreContract(DayContract):
     """Every test a `Store` must pass. Subclasses implement `create_store`."""
 
     def create_store(self, place: Path) -> Store:

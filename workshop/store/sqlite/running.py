@@ -15,6 +15,7 @@ from workshop.seating import SESSION_ENDED
 from workshop.store.base import UNCHANGED, Quote, Unchanged
 from workshop.store.sqlite.connection import Connection
 from workshop.store.sqlite.rows import bump, count_seated, fetchall, session_from
+from workshop.store.sqlite.sessions import NUMBER
 
 MAX_QUOTES = 6  # "why" texts on the screen at once, per activity
 TABLE_CHANGES_OFF = N_("The facilitator has turned off changing tables.")
@@ -178,13 +179,13 @@ class Running(Connection):
                 raise Conflict(SESSION_ENDED)
             rows = fetchall(
                 db,
-                "SELECT id, session_id, table_number, name, created_at FROM participants"
-                " WHERE id = ? AND session_id = ? AND removed_at IS NULL",
+                f"SELECT id, session_id, table_number, name, created_at, {NUMBER}"
+                " FROM participants p WHERE id = ? AND session_id = ? AND removed_at IS NULL",
                 (participant_id, session_id),
             )
             if not rows:
                 raise NotFound(N_("This session has no such participant."))
-            here = Participant(rows[0][0], rows[0][1], rows[0][2], rows[0][3], rows[0][4])
+            here = Participant(*rows[0])
             if here.table == table:
                 return here
             found = fetchall(
@@ -200,6 +201,6 @@ class Running(Connection):
                 "UPDATE participants SET table_number = ? WHERE id = ?", (table, participant_id)
             )
             bump(db, session_id)
-            return Participant(here.id, session_id, table, here.name, here.joined_at)
+            return Participant(here.id, session_id, table, here.name, here.joined_at, here.number)
 
         return await self._write(op)
