@@ -255,7 +255,8 @@ def build(url: str, http: httpx.Client, title: str) -> Built:
     move(http, code, poll, "open")
     built.submissions += [vote(p, poll, n % 2) for n, p in enumerate(phones)]
     move(http, code, dilemma, "open")
-    built.submissions += [vote(p, dilemma, 2, why="Fordi") for p in phones]
+    whys = [vote(p, dilemma, 2, why="Fordi") for p in phones]
+    built.submissions += whys
     move(http, code, reflection, "open")
     built.submissions += [post(p, reflection, f"Tekst {n}") for n, p in enumerate(phones)]
     move(http, code, poll, "revealed")
@@ -266,12 +267,16 @@ def build(url: str, http: httpx.Client, title: str) -> Built:
     posts = ok(http.get(f"/api/sessions/{code}/results"))["activities"]
     post_ids = [p["id"] for a in posts for p in a.get("posts") or []]
     ok(http.post(f"/api/sessions/{code}/posts/{post_ids[0]}/hidden", json={"hidden": True}))
+    quotes = f"/api/sessions/{code}/activities/{dilemma}/quotes"
+    ok(http.post(quotes, json={"why": whys[0]}), 201)
     built.ids = {
         "activity_id": [a["id"] for a in state["activities"]],
         "segment_id": [s["id"] for s in state["segments"]],
         "case_id": [int(c) for c in state["cases"]],
         "post_id": post_ids,
         "participant_id": [p.participant_id for p in phones],
+        "why": whys,
+        "day": [1, 2],
     }
     return built
 

@@ -54,8 +54,9 @@ def test_next_starts_at_the_first_step_and_ends_after_the_last():
     # After the last activity every plan ends with its closing, and nothing comes after.
     assert next_step(steps, 20, 9) == Step(None, None, closing=True)
     assert next_step(steps, None, None, closing=True) is None
-    # An empty plan still has its closing.
-    assert run_of_show([], []) == [Step(None, None, closing=True)]
+    # An empty plan has nothing to close yet.
+    assert run_of_show([], []) == []
+    assert next_step([], None, None) is None
 
 
 def _segment(id: int, position: int, minutes: int, day: int = 1) -> Segment:

@@ -88,6 +88,13 @@ async def test_show_the_join_page_then_next_goes_on_from_where_the_room_was(
     await screen.close()
 
 
+async def test_an_empty_plan_has_no_next_step(facilitator: httpx.AsyncClient):
+    code = (await new_session(facilitator))["code"]
+    assert (await _console(facilitator, code))["next"] is None
+    response = await facilitator.post(f"/api/sessions/{code}/next", headers=ENGLISH)
+    assert "plan is empty" in expect_error(response, 409)
+
+
 async def test_screen_options_are_checked(facilitator: httpx.AsyncClient):
     code = (await new_session(facilitator))["code"]
     for body in ({}, {"join_page": "yes"}, {"law": 1}, {"wall_page": -1}, {"wall_page": 1.5}):

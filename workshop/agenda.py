@@ -219,7 +219,7 @@ def timer_seconds(value: object) -> int:
 
 def run_of_show(segments: Sequence[Segment], activities: Sequence[Activity]) -> list[Step]:
     """Every step of the day in order: each segment, then its activities; activities in no
-    segment last."""
+    segment after them; then the closing."""
     by_segment: dict[int | None, list[Activity]] = {}
     for activity in sorted(activities, key=lambda a: a.position):
         by_segment.setdefault(activity.segment_id, []).append(activity)
@@ -228,7 +228,8 @@ def run_of_show(segments: Sequence[Segment], activities: Sequence[Activity]) -> 
         steps.append(Step(segment.id, None))
         steps.extend(Step(segment.id, a.id) for a in by_segment.get(segment.id, []))
     steps.extend(Step(None, a.id) for a in by_segment.get(None, []))
-    steps.append(Step(None, None, closing=True))
+    if steps:  # an empty plan has nothing to close yet
+        steps.append(Step(None, None, closing=True))
     return steps
 
 

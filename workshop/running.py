@@ -59,6 +59,8 @@ class Running:
         activities = await self.store.activities(session.id)
         steps = run_of_show(await self.store.segments(session.id), activities)
         step = next_step(steps, *here)
+        if not steps:
+            raise Conflict(N_("The plan is empty. Add a segment or an activity first."))
         if step is None:
             raise Conflict(N_("This is the end of the day. Close the session when you are ready."))
         states = {a.id: ActivityState.CLOSED for a in activities if a.state is ActivityState.OPEN}
