@@ -187,14 +187,30 @@ function offBadge(ctx, activity, table) {
   return h("span", { class: "badge off-screen" }, n < k ? fmt(ctx.S.not_on_screen, { n: k }) : ctx.S.not_on_screen_other);
 }
 
+/** The reasons given, one a line at the card's full width: the option's mark, the text, its
+ * table, and a "Show on screen" toggle (the screen shows chosen ones after reveal, no names). */
 function whys(activity, ctx) {
+  const { S } = ctx;
   const names = tableNames(ctx);
   const list = withOlder(activity, "whys");
-  return [h("ul", { class: "whys" }, list.map((w) => h("li", {},
-    h("span", { class: `bar-mark c${w.option}` }, markFor(activity.kind, w.option)),
-    h("span", { class: "why-table" }, names.get(w.table) || String(w.table)),
-    h("span", { class: "why-text" }, w.text)))),
-  olderButton(activity, ctx, list.length, activity.whys_total ?? list.length)];
+  const canQuote = !!ctx.quote && list.some((w) => w.id !== undefined && w.id !== null);
+  return [
+    canQuote ? h("p", { class: "hint whys-hint" }, S.quotes_hint) : null,
+    h("ul", { class: "whys" }, list.map((w) => h("li", { class: `why${w.quoted ? " is-quoted" : ""}` },
+      h("span", { class: `bar-mark c${w.option}` }, markFor(activity.kind, w.option)),
+      h("div", { class: "why-body" },
+        h("p", { class: "why-text" }, w.text),
+        h("p", { class: "why-table" }, w.table_name || names.get(w.table) || String(w.table))),
+      canQuote && w.id !== undefined && w.id !== null ? quoteButton(activity, w, ctx) : null))),
+    olderButton(activity, ctx, list.length, activity.whys_total ?? list.length)];
+}
+
+function quoteButton(activity, why, ctx) {
+  return h("button", {
+    type: "button", class: "button small secondary quote-button", "aria-pressed": why.quoted ? "true" : "false",
+    onclick: (e) => ctx.act(e.currentTarget, () => (why.quoted
+      ? ctx.unquote(activity.id, why.id) : ctx.quote(activity.id, why.id))),
+  }, ctx.S.show_on_screen);
 }
 
 function tableNames(ctx) {

@@ -1,15 +1,22 @@
 // The day's plan in the console: segments in order with their planned times, the cases and
 // activities in each (with the live activity cards), and the tools to shape the plan: move,
+// (each day with its planned start and a "Start now": from then the times follow the clock),
 // edit, delete, add a case from the library, write your own, edit a case's text for this
 // session. Nodes are kept by id and moved, never rebuilt wholesale, so an open editor, a
 // half-typed text or a focused button survives the votes streaming in.
 import { h, patch, replace, fmt, arrange } from "./dom.js";
 import { activityCard, titleOf } from "./console-activity.js";
 import { marked } from "./terms.js";
-import { planRange } from "./schedule.js";
+import { planRange, formatClock } from "./schedule.js";
 import { createPicker } from "./console-library.js";
 
 const openDetails = new Set(); // "case:<id>:text" / "case:<id>:notes" the facilitator opened
+
+/** Epoch seconds → "HH:MM" local time. */
+function clockOf(epoch) {
+  const d = new Date(epoch * 1000);
+  return formatClock(d.getHours() * 60 + d.getMinutes());
+}
 
 export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
   const list = document.getElementById("agenda");
@@ -25,7 +32,7 @@ export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
   const blocks = new Map(); // "<case id>:<first activity id>" → case block
   const rows = new Map(); // activity id → {root, up, down, card}
   const editors = new Map(); // "seg:<id>", "new", "case:<id>" → open editor form
-  const days = new Map(); // day → heading
+  const days = new Map(); // day → {root, title, start, status, button}: its planned start and "Start now"
   let state = null;
   let formFor = null; // the segment the "write your own" form is open in, or null (at the bottom)
 
@@ -55,10 +62,10 @@ export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
     const nodes = [];
     let lastDay = null;
     segs.forEach((seg, i) => {
-      if (manyDays && seg.day !== lastDay) {
-        lastDay = seg.day;
-        if (!days.has(seg.day)) days.set(seg.day, h("h3", { class: "day-head" }, fmt(S.day_n, { n: seg.day })));
-        nodes.push(days.get(seg.day));
+      const day = seg.day || 1;
+      if (day !== lastDay) {
+        lastDay = day;
+        nodes.push(drawDay(day, manyDays, segs));
       }
       nodes.push(drawSegment(seg, i, segs.length, currentIndex, byId, ctx));
     });
@@ -81,11 +88,59 @@ export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
     placeMovables();
   }
 
+  /** A day's bar: "Day 2" (when there are several), its planned start, and "Start now". */
+  function drawDay(day, manyDays, segs) {
+    let node = days.get(day);
+    if (!node) {
+      const id = `day-${day}-start`;
+      node = {
+        title: h("h3", { class: "day-head" }, fmt(S.day_n, { n: day })),
+        start: h("input", { id, class: "input day-start", type: "time" }),
+        status: h("p", { class: "day-status" }),
+        button: h("button", { type: "button", class: "button small primary start-now" }, S.start_now),
+      };
+      node.start.addEventListener("change", () => {
+        const value = node.start.value || "";
+        act(node.start, async () => {
+          try {
+            await api.setDayStart(day, value);
+          } catch (err) {
+            node.start.value = node.planned;
+            throw err;
+          }
+        });
+      });
+      node.button.addEventListener("click", (e) => act(e.currentTarget, async () => {
+        await api.startDay(day);
+        toast(S.started_toast, "ok");
+      }));
+      node.root = h("div", { class: "day-bar", dataset: { day: String(day) } },
+        node.title,
+        h("div", { class: "day-tools" },
+          h("label", { for: id, class: "day-start-label" }, S.day_starts), node.start, node.button),
+        node.status);
+      days.set(day, node);
+    }
+    const info = ((state && state.days) || []).find((d) => (d.day || 1) === day);
+    const first = segs.find((seg) => (seg.day || 1) === day);
+    node.planned = info ? info.start || "" : first ? first.start || "" : "";
+    if (document.activeElement !== node.start && node.start.value !== node.planned) node.start.value = node.planned;
+    node.title.hidden = !manyDays;
+    const started = info && typeof info.started_at === "number";
+    const status = started ? fmt(S.day_started_at, { time: clockOf(info.started_at) }) : S.day_not_started;
+    if (node.status.textContent !== status) node.status.textContent = status;
+    node.status.classList.toggle("is-started", !!started);
+    node.root.classList.toggle("is-started", !!started);
+    node.button.setAttribute("aria-label", manyDays ? fmt(S.start_now_named, { n: day }) : S.start_now);
+    return node.root;
+  }
+
   function drawSegment(seg, i, count, currentIndex, byId, ctx) {
     let node = segments.get(seg.id);
     if (!node) {
       node = {
         head: h("div", { class: "segment-head" }),
+        over: h("p", { class: "segment-over", role: "note", hidden: true }),
         editorSlot: h("div", { class: "editor-slot" }),
         items: h("div", { class: "segment-items" }),
         empty: h("p", { class: "segment-empty" }, S.segment_no_activities),
@@ -95,7 +150,7 @@ export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
         formSlot: h("div", { class: "form-slot" }),
       };
       node.root = h("section", { class: "segment", dataset: { id: String(seg.id) } },
-        node.head, node.editorSlot, node.items, node.empty,
+        node.head, node.over, node.editorSlot, node.items, node.empty,
         h("div", { class: "segment-foot" }, node.addCase, node.write), node.pickerSlot, node.formSlot);
       segments.set(seg.id, node);
     }
@@ -105,8 +160,14 @@ export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
     const run = seg.started_at !== null && seg.started_at !== undefined || acts.some((a) => a.state !== "draft");
     node.root.className = `segment${isCurrent ? " is-current" : ""}${done ? " is-done" : ""}`;
     node.root.setAttribute("aria-label", seg.title);
-    patch(node.head, JSON.stringify([seg.title, seg.start, seg.minutes, seg.day, i, count, isCurrent, done, run]),
-      () => segmentHead(seg, i, count, isCurrent, done, run));
+    const time = planRange(seg, stateDays());
+    patch(node.head, JSON.stringify([seg.title, time, seg.minutes, seg.day, i, count, isCurrent, done, run]),
+      () => segmentHead(seg, i, count, isCurrent, done, run, time));
+    // More minutes of cases than the segment has: said once, under its title.
+    const over = !!seg.over && seg.needs > 0;
+    node.over.hidden = !over;
+    const overText = over ? fmt(S.over_time, { needs: seg.needs, minutes: seg.minutes }) : "";
+    if (node.over.textContent !== overText) node.over.textContent = overText;
     node.empty.hidden = acts.length > 0;
     node.addCase.setAttribute("aria-label", fmt(S.add_case_to, { title: seg.title }));
     node.addCase.setAttribute("aria-expanded", picker.segment === seg.id ? "true" : "false");
@@ -136,8 +197,11 @@ export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
     return node.root;
   }
 
-  function segmentHead(seg, i, count, isCurrent, done, run) {
-    const time = planRange(seg);
+  function stateDays() {
+    return state && Array.isArray(state.days) ? state.days : undefined;
+  }
+
+  function segmentHead(seg, i, count, isCurrent, done, run, time) {
     const tool = (label, named, onclick, extra = {}) => h("button", {
       type: "button", class: "button small ghost", "aria-label": named, title: named, onclick, ...extra,
     }, label);
@@ -206,7 +270,7 @@ export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
       blocks.set(key, block);
     }
     block.case = c;
-    patch(block.head, JSON.stringify([c.title, c.narrative, c.questions, c.notes, c.marks]), () => caseHead(c));
+    patch(block.head, JSON.stringify([c.title, c.narrative, c.questions, c.notes, c.marks, c.law]), () => caseHead(c));
     const editor = editors.get(`case:${c.id}`);
     if (editor && editor.parentNode !== block.editorSlot) block.editorSlot.append(editor);
     return block;
@@ -224,8 +288,21 @@ export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
           h("p", { class: "case-questions-title" }, S.table_questions),
           h("ol", {}, questions.map((q, i) => h("li", {}, marked((marks.questions || [])[i], q))))) : null),
       c.notes ? details(`case:${c.id}:notes`, S.notes_for_you, h("div", { class: "case-notes" }, c.notes)) : null,
+      lawBlock(c),
       h("button", { type: "button", class: "button small ghost", onclick: () => toggleEditor(`case:${c.id}`, c.id) }, S.edit_case),
     ];
+  }
+
+  /** "What the law says": each paragraph reference in bold with its text (for the facilitator;
+   * the screen shows it after reveal when the facilitator turns it on). */
+  function lawBlock(c) {
+    const law = (c.law || []).filter((l) => l && (l.ref || l.text));
+    if (!law.length) return null;
+    return h("section", { class: "case-law", "aria-label": S.law_title },
+      h("p", { class: "case-law-title" }, S.law_title),
+      h("ul", { class: "case-law-list" }, law.map((l) => h("li", {},
+        l.ref ? h("strong", { class: "law-ref" }, l.ref) : null, l.ref && l.text ? " " : null,
+        l.text ? h("span", { class: "law-text" }, l.text) : null))));
   }
 
   function details(key, summary, ...body) {
@@ -403,11 +480,11 @@ export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
 
   function drawSegmentOptions(segs) {
     const chosen = segmentSelect.value;
-    const sig = JSON.stringify(segs.map((s) => [s.id, s.title, s.start]));
+    const sig = JSON.stringify(segs.map((s) => [s.id, s.title, planRange(s, stateDays())]));
     if (segmentSelect.dataset.sig !== sig) {
       segmentSelect.dataset.sig = sig;
       replace(segmentSelect,
-        segs.map((s) => h("option", { value: String(s.id) }, [planRange(s), s.title].filter(Boolean).join("  "))),
+        segs.map((s) => h("option", { value: String(s.id) }, [planRange(s, stateDays()), s.title].filter(Boolean).join("  "))),
         h("option", { value: "" }, S.no_segment));
     }
     // Until the facilitator picks one, a new activity goes where the room is (else at the end).

@@ -1,6 +1,7 @@
 // The console's room panel: how many have joined against the seats and the cap, an alert when
 // joins pass the seats, locking and unlocking joining, and the list of who has joined (loaded
-// on demand, a page at a time) with a Remove button behind a confirmation.
+// on demand, a page at a time: each by the name they gave, or "Participant 7", and their table)
+// with a Remove button behind a confirmation, and whether phones may change their table.
 // Names are user text: they only ever become text nodes.
 import { h, replace, fmt } from "./dom.js";
 import { getJSON, postJSON, deleteJSON } from "./api.js";
@@ -18,11 +19,14 @@ export function createRoomPanel({ S, act, toast, base }) {
   const status = $("room-people-status");
   const more = $("room-more");
   const refresh = $("room-refresh");
+  const tableChanges = $("room-table-changes");
   Object.assign(list.style, { listStyle: "none", padding: "0", margin: ".5rem 0", maxHeight: "22rem", overflow: "auto" });
   people.style.marginTop = ".75rem";
   let locked = false;
   let shown = []; // participants listed, newest first
   let total = 0;
+  let joined = null; // the count the open list was loaded at
+  let reload = null;
 
   function draw(s) {
     if (!s) return;
@@ -38,10 +42,26 @@ export function createRoomPanel({ S, act, toast, base }) {
     joiningLine.className = locked ? "warn-text" : "muted";
     lockButton.textContent = locked ? S.open_joining : S.lock_joining;
     lockButton.setAttribute("aria-pressed", locked ? "true" : "false");
+    tableChanges.checked = s.table_changes !== false;
+    tableChanges.disabled = s.table_changes === undefined; // not offered by this server
+    tableChanges.closest("label").hidden = s.table_changes === undefined;
+    // An open, short list follows the room: someone joined or left, or changed table.
+    const sig = `${s.participants}:${JSON.stringify((s.tables || []).map((t) => t.seated))}`;
+    if (people.open && joined !== null && joined !== sig && shown.length <= PAGE) {
+      clearTimeout(reload);
+      reload = setTimeout(() => act(null, () => load(0)), 800);
+    }
+    joined = sig;
+  }
+
+  /** "Anna", or "Participant 7" for one who gave no name. */
+  function nameOf(p) {
+    if (p.name) return p.name;
+    return typeof p.number === "number" ? fmt(S.participant_n, { n: p.number }) : S.anonymous;
   }
 
   function row(p) {
-    const name = p.name || S.anonymous;
+    const name = nameOf(p);
     const remove = h("button", {
       type: "button",
       class: "button small danger",
@@ -58,7 +78,8 @@ export function createRoomPanel({ S, act, toast, base }) {
       },
     }, S.remove);
     return h("li", { style: { display: "flex", justifyContent: "space-between", alignItems: "center", gap: ".5rem", padding: ".25rem 0" } },
-      h("span", {}, h("strong", {}, name), " ", h("span", { class: "muted" }, fmt(S.at_table, { table: p.table }))),
+      h("span", { class: "person" }, h("strong", { class: "person-name" }, name), " ",
+        h("span", { class: "muted person-table" }, p.table_name || fmt(S.at_table, { table: p.table }))),
       remove);
   }
 
@@ -84,6 +105,16 @@ export function createRoomPanel({ S, act, toast, base }) {
   people.addEventListener("toggle", () => {
     if (people.open) act(null, () => load(0));
   });
+  tableChanges.addEventListener("change", () => act(tableChanges, async () => {
+    const allowed = tableChanges.checked;
+    try {
+      const data = await postJSON(`${base}/table-changes`, { allowed });
+      toast(data.allowed ? S.table_changes_on : S.table_changes_off, "ok");
+    } catch (err) {
+      tableChanges.checked = !allowed;
+      throw err;
+    }
+  }));
   more.addEventListener("click", (e) => act(e.currentTarget, () => load(shown.length)));
   refresh.addEventListener("click", (e) => act(e.currentTarget, () => load(0)));
 

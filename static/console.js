@@ -55,8 +55,17 @@ const api = {
   renewKey: () => postJSON(`${base}/screen-key`),
   create: (body) => postJSON(`${base}/activities`, body),
   // `from` is where this console saw the room: a double click, or a second console, moves one step.
-  next: () => postJSON(`${base}/next`, { from: { segment: state ? state.current_segment ?? null : null, activity: state ? state.current ?? null : null } }),
+  next: () => postJSON(`${base}/next`, { from: { segment: state ? state.current_segment ?? null : null,
+    activity: state ? state.current ?? null : null, closing: !!(state && state.closing) } }),
   timer: (seconds) => postJSON(`${base}/timer`, { seconds }),
+  addTime: (seconds) => postJSON(`${base}/timer`, { add: seconds }),
+  close: () => postJSON(`${base}/close`, {}),
+  reopen: () => postJSON(`${base}/reopen`, {}),
+  setScreen: (body) => postJSON(`${base}/screen`, body),
+  startDay: (day) => postJSON(`${base}/plan/start`, day ? { day } : {}),
+  setDayStart: (day, start) => patchJSON(`${base}/plan/days/${day}`, { start }),
+  quote: (activity, why) => postJSON(`${base}/activities/${activity}/quotes`, { why }),
+  unquote: (activity, why) => deleteJSON(`${base}/activities/${activity}/quotes/${encodeURIComponent(why)}`),
   addSegment: (body) => postJSON(`${base}/segments`, body),
   updateSegment: (id, body) => patchJSON(`${base}/segments/${id}`, body),
   deleteSegment: (id) => deleteJSON(`${base}/segments/${id}`),
@@ -73,11 +82,11 @@ const api = {
 
 const cardContext = (s) => ({ S, act, current: s.current, tables: s.tables, participants: s.participants,
   setState: api.setState, showOnScreen: api.showOnScreen, setHidden: api.setHidden,
-  editActivity: api.editActivity, minGroup: s.min_group,
+  editActivity: api.editActivity, minGroup: s.min_group, quote: api.quote, unquote: api.unquote,
   olderPosts: (id, offset) => getJSON(`${base}/activities/${id}/posts?offset=${offset}&limit=200`) });
 
 const form = $("new-activity");
-const runBar = createRunBar({ S, act, api, clock });
+const runBar = createRunBar({ S, act, api, clock, toast });
 const agenda = createAgenda({ S, act, api, toast, lang: page.lang || "nb", cardContext, form });
 const roomPanel = createRoomPanel({ S, act, toast, base });
 
@@ -91,9 +100,21 @@ function drawRoom(s) {
     h("span", { class: "t-count" }, `${t.seated}/${t.capacity}`))));
   const current = (s.activities || []).find((a) => a.id === s.current);
   const agendaShown = s.view === "agenda";
-  $("screen-now").textContent = agendaShown ? S.agenda_on_screen
-    : current ? titleOf(current) : s.segment ? s.segment.title : S.join_screen;
-  $("show-join").disabled = !current;
+  const screen = screenOf(s);
+  $("screen-now").textContent = screen.join_page ? S.join_screen : agendaShown ? S.agenda_on_screen
+    : s.closing ? S.closing_now : current ? titleOf(current) : s.segment ? s.segment.title : S.join_screen;
+  // The big join page goes over whatever the room is at; it never moves the run of show.
+  const joinButton = $("show-join");
+  joinButton.textContent = screen.join_page ? S.hide_join : S.show_join;
+  joinButton.setAttribute("aria-pressed", screen.join_page ? "true" : "false");
+  $("screen-corner").checked = screen.join_corner;
+  $("screen-law").checked = screen.law;
+  const currentCase = current && current.case && s.cases ? s.cases[String(current.case.id)] || current.case : null;
+  const hasLaw = !!(currentCase && (currentCase.law || []).length);
+  $("screen-law-hint").hidden = hasLaw || !current || !current.case;
+  // A wall pages by itself on the screen; the facilitator can also step it on.
+  const wall = current && current.kind === "reflection" && current.state === "revealed" && !screen.join_page && !agendaShown;
+  $("wall-next").hidden = !wall || typeof screen.wall_page !== "number";
   const agendaButton = $("show-agenda");
   agendaButton.textContent = agendaShown ? S.hide_agenda : S.show_agenda;
   agendaButton.setAttribute("aria-pressed", agendaShown ? "true" : "false");
@@ -101,6 +122,13 @@ function drawRoom(s) {
   if (!agendaShown && s.view) lastResultsView = s.view;
   for (const radio of document.querySelectorAll("input[name=screen-view]")) radio.checked = radio.value === s.view;
   if (s.session && s.session.screen_url) $("screen-link").href = s.session.screen_url;
+}
+
+/** The screen's switches, with their defaults while a state has none. */
+function screenOf(s) {
+  const screen = (s && s.screen) || {};
+  return { join_page: !!screen.join_page, join_corner: screen.join_corner !== false, law: !!screen.law,
+    wall_page: typeof screen.wall_page === "number" ? screen.wall_page : undefined };
 }
 
 function draw(s) {
@@ -119,7 +147,21 @@ function draw(s) {
 /* ---------- wiring ---------- */
 
 function wire() {
-  $("show-join").addEventListener("click", (e) => act(e.currentTarget, () => postJSON(`${base}/current`, { activity: null })));
+  $("show-join").addEventListener("click", (e) =>
+    act(e.currentTarget, () => api.setScreen({ join_page: !screenOf(state).join_page })));
+  $("wall-next").addEventListener("click", (e) =>
+    act(e.currentTarget, () => api.setScreen({ wall_page: (screenOf(state).wall_page || 0) + 1 })));
+  for (const [id, key] of [["screen-corner", "join_corner"], ["screen-law", "law"]]) {
+    const box = $(id);
+    box.addEventListener("change", () => act(box, async () => {
+      try {
+        await api.setScreen({ [key]: box.checked });
+      } catch (err) {
+        box.checked = screenOf(state)[key];
+        throw err;
+      }
+    }));
+  }
   $("show-agenda").addEventListener("click", (e) => {
     const showing = state && state.view === "agenda";
     act(e.currentTarget, () => api.setView(showing ? lastResultsView : "agenda"));

@@ -17,9 +17,36 @@ export function formatClock(total) {
   return `${String(Math.floor(t / 60)).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}`;
 }
 
-/** A segment's planned time: "10:30–11:30"; "10:30" without minutes; "" without a start. */
-export function planRange(segment) {
-  const start = segment ? parseClock(segment.start) : null;
+/** The day entry ({day, start, started_at}) of `segment` in `days` (state.days), or null. */
+export function dayOf(segment, days) {
+  if (!segment || !Array.isArray(days)) return null;
+  const day = segment.day || 1;
+  return days.find((d) => d && (d.day || 1) === day) || null;
+}
+
+/** Epoch seconds when `segment` really starts: its day's `started_at` + `offset` minutes;
+ * null when the day has not started (or the segment has no offset). */
+export function actualStart(segment, days) {
+  const day = dayOf(segment, days);
+  if (!day || typeof day.started_at !== "number" || typeof segment.offset !== "number") return null;
+  return day.started_at + segment.offset * 60;
+}
+
+/** Epoch seconds → minutes after local midnight. */
+const localMinutes = (epoch) => {
+  const d = new Date(epoch * 1000);
+  return d.getHours() * 60 + d.getMinutes() + d.getSeconds() / 60;
+};
+
+/**
+ * A segment's time: "10:30–11:30"; "10:30" without minutes; "" without a start. With `days`
+ * (state.days) and its day started, the times follow the clock: day's `started_at` + `offset`
+ * (local time); else the planned `start` the server computed from the day's planned start.
+ */
+export function planRange(segment, days) {
+  if (!segment) return "";
+  const actual = actualStart(segment, days);
+  const start = actual !== null ? Math.floor(localMinutes(actual)) : parseClock(segment.start);
   if (start === null) return "";
   return segment.minutes > 0 ? `${formatClock(start)}–${formatClock(start + segment.minutes)}` : formatClock(start);
 }
@@ -37,16 +64,18 @@ export const ON_TIME_BELOW = 2; // minutes: a minute or so late is on time, not 
 export const LATE_FROM = 10; // minutes: from here the warning turns red
 
 /**
- * How far behind plan the room is in `segment` ({start, minutes, started_at}) at `nowSeconds`
- * (epoch seconds, already corrected by the server's clock):
- *   lateness = max(started_at − planned start, now − planned end), in whole minutes, ≥ 0.
+ * How far behind plan the room is in `segment` ({start, offset, minutes, day, started_at}) at
+ * `nowSeconds` (epoch seconds, already corrected by the server's clock):
+ *   lateness = max(started_at − start, now − (start + minutes)), in whole minutes, ≥ 0.
+ * With `days` (state.days), `start` is the actual one: the day's `started_at` + `offset`
+ * minutes, and the answer is null while the day has not started. Without `days` (an older
+ * state), `start` is the planned "HH:MM" today, local time, and null when there is none.
  * A segment without minutes has no planned end; one not yet started counts from its end only.
- * Returns null when the segment has no planned start ("HH:MM" today, local time), else
- * {minutes, level}: level "on-time" (under 2 minutes), "behind" (2–9) or "late" (10 or more).
+ * Else {minutes, level}: level "on-time" (under 2 minutes), "behind" (2–9) or "late" (10 or more).
  */
-export function behindPlan(segment, nowSeconds) {
+export function behindPlan(segment, nowSeconds, days) {
   if (!segment || typeof nowSeconds !== "number") return null;
-  const start = plannedAt(segment.start, nowSeconds);
+  const start = Array.isArray(days) ? actualStart(segment, days) : plannedAt(segment.start, nowSeconds);
   if (start === null) return null;
   const late = [0];
   if (typeof segment.started_at === "number") late.push(segment.started_at - start);
@@ -74,13 +103,16 @@ export function mmss(seconds) {
 export const TIME_UP_SECONDS = 60;
 
 /**
- * The timer to show: the state's, or the last one for a minute after it ran out (the server
- * drops an expired timer from its snapshots, and the room should still see "Time is up").
+ * The timer to show: the state's, or, from an older server that drops an expired timer from
+ * its snapshots, the last one for a minute after it ran out (so the room still sees "Time is
+ * up"). A timer with `up` stays in the state until Stop or the next step.
  * `memory` is an object the page keeps between calls.
  */
 export function timerToShow(memory, timer, nowSeconds) {
   if (timer) {
-    memory.last = timer;
+    // A server that keeps a run-out timer in its state (with `up`) needs no memory: when its
+    // state has no timer, the timer was stopped or its step is over.
+    memory.last = "up" in timer ? null : timer;
     return timer;
   }
   const last = memory.last;

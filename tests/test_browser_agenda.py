@@ -222,6 +222,51 @@ async def test_a_day_run_from_the_plan(server: Server, browser: Browser) -> None
             None,
             {"minutes": 0, "level": "on-time"},
         ]
+        # With the days (state.days), times follow the day's real start, "Start now": a
+        # "16:00" plan started at 17:33 is not behind, and not started is not late at all.
+        clocked = await console.evaluate(
+            """async () => {
+              const { behindPlan, planRange } = await import("/static/schedule.js");
+              const at = (h, m, s = 0) => new Date(2026, 10, 25, h, m, s).getTime() / 1000;
+              const days = (started) => [{ day: 1, start: "16:00", started_at: started }];
+              const seg = (offset, minutes, started_at, day = 1) =>
+                ({ start: "16:10", offset, minutes, started_at, day });
+              return {
+                behind: [
+                  behindPlan(seg(10, 30, at(17, 43)), at(17, 50), days(at(17, 33))), // on time
+                  behindPlan(seg(10, 30, at(17, 48)), at(17, 50), days(at(17, 33))), // 5 late
+                  behindPlan(seg(10, 30, at(17, 44)), at(18, 25), days(at(17, 33))), // 12 over
+                  behindPlan(seg(10, 30, null), at(17, 50), days(null)),             // not started
+                  behindPlan(seg(10, 30, null), at(17, 50), []),                     // no such day
+                  behindPlan(seg(10, 30, at(17, 43), 2), at(17, 50), days(at(17, 33))), // day 2
+                ],
+                range: [
+                  planRange(seg(10, 30, null), days(at(17, 33))),        // from the real start
+                  planRange(seg(10, 30, null), days(null)),              // the planned start
+                  planRange(seg(10, 30, null)),                          // without days
+                  planRange(seg(10, 0, null), days(at(23, 55))),         // past midnight, no end
+                  planRange({ start: "", minutes: 20, offset: 0 }, days(null)), // no start
+                ],
+              };
+            }"""
+        )
+        assert clocked == {
+            "behind": [
+                {"minutes": 0, "level": "on-time"},
+                {"minutes": 5, "level": "behind"},
+                {"minutes": 12, "level": "late"},
+                None,
+                None,
+                None,
+            ],
+            "range": [
+                span("17:43", "18:13"),
+                span("16:10", "16:40"),
+                span("16:10", "16:40"),
+                "00:05",
+                "",
+            ],
+        }
         status = console.locator("#plan-status")
         await expect(status).to_be_visible()  # the template's 16:10 start is in the past or future
         assert await status.get_attribute("data-level") in ("on-time", "behind", "late")
