@@ -4,7 +4,7 @@
 import { h, replace, readJSON, fmt } from "./dom.js";
 import { connect } from "./socket.js";
 import { createStore, newId } from "./store.js";
-import { renderActivity } from "./phone-activity.js";
+import { renderActivity, frameText } from "./phone-activity.js";
 import { setupGlossary } from "./terms.js";
 import { secondsLeft, mmss, timerToShow, serverClock } from "./schedule.js";
 
@@ -13,6 +13,9 @@ const page = readJSON("page", {}); // {code, title, tables, table}
 const store = createStore(page.code);
 const view = document.getElementById("view");
 const seatLine = document.getElementById("seat-line");
+const changeButton = document.getElementById("change-table");
+const seatNote = document.getElementById("seat-note");
+const seatPanel = document.getElementById("seat-panel");
 const statusLine = document.getElementById("connection");
 const timerLine = document.getElementById("timer-line");
 const clock = serverClock();
@@ -24,10 +27,16 @@ const RETRY_FIRST = 2000; // a `retry` error without `retry_after`: wait this, t
 const RETRY_MOST = 30000;
 
 let socket = null;
-let welcome = null; // the latest welcome: {session, participant, activity, segment, timer, terms}
+// The latest welcome: {session, participant, activity, segment, timer, terms, closing, closed,
+// table_changes}; later `activity` messages update it.
+let welcome = null;
 let connection = "closed";
 let activityView = null; // handle returned by renderActivity, for in-place updates
-const feedback = { saved: new Set(), error: "" }; // per-activity "Saved ✓" and the last refusal
+// Per activity, the frame the server acknowledged last (what "Saved" names), and the last refusal.
+const feedback = { saved: new Map(), error: "" };
+let moved = null; // a table change the server acknowledged, before its `seat` reply
+let seatNotice = null; // {kind: "ok" | "error", text} about the last table change
+let knownTables = page.tables || []; // for the table change: names and seats
 const inFlight = new Set(); // ids sent on this connection and not answered yet
 let pausedUntil = 0; // the server asked this phone to wait until then (Date.now() ms)
 let resumeTimer = null;
@@ -60,7 +69,11 @@ function tableButton(table, onPick) {
 function showJoin(reason = "") {
   welcome = null;
   timerLine.hidden = true;
+  document.body.dataset.timer = "off";
   seatLine.hidden = true;
+  changeButton.hidden = true;
+  seatNote.hidden = true;
+  seatPanel.hidden = true;
   statusLine.hidden = true;
   let tables = page.tables || [];
   let chosen = page.table || null;
@@ -136,6 +149,8 @@ function onWelcome(message) {
   clock.sync(message.now);
   store.setConfirmed(message.answers || {});
   inFlight.clear(); // a new connection: whatever the old one carried is sent again
+  moved = null; // the welcome says where this seat is now
+  knownTables = mergeTable(knownTables, message.participant && message.participant.table);
   drawLive();
   flushOutbox();
 }
@@ -145,7 +160,83 @@ function drawSeat() {
   const { participant } = welcome;
   seatLine.hidden = false;
   seatLine.textContent = fmt(S.you_are_at, { table: participant.table.name });
+  // Changing tables: only when the facilitator allows it (missing means no), and not at the
+  // closing or after the end.
+  const canChange = !!welcome.table_changes && !welcome.closed && !welcome.closing;
+  const moving = store.outbox().find((f) => f.type === "seat") || moved;
+  changeButton.hidden = !canChange || !!moving;
+  if (changeButton.hidden && !seatPanel.hidden) closeSeatPanel(false);
+  changeButton.setAttribute("aria-expanded", seatPanel.hidden ? "false" : "true");
+  let note = welcome.closed || welcome.closing ? null : seatNotice;
+  if (moving) note = { kind: "waiting", text: fmt(S.seat_moving, { table: tableName(moving.table) }) };
+  seatNote.hidden = !note;
+  seatNote.textContent = note ? note.text : "";
+  seatNote.dataset.kind = note ? note.kind : "";
 }
+
+/* ---------- changing tables (when the facilitator allows it) ---------- */
+
+/** The tables known, with this seat's own table in them (its name from the welcome). */
+function mergeTable(tables, table) {
+  if (!table || !table.number || tables.some((t) => t.number === table.number)) return tables;
+  return [...tables, { number: table.number, name: table.name }].sort((a, b) => a.number - b.number);
+}
+
+function tableName(number) {
+  const found = knownTables.find((t) => t.number === number);
+  return found ? found.name : fmt(S.table_number, { n: number });
+}
+
+function openSeatPanel() {
+  seatNotice = null;
+  const here = welcome.participant.table.number;
+  const draw = () => replace(seatPanel,
+    h("h2", { class: "seat-panel-title", id: "seat-panel-title", tabindex: "-1" }, S.change_table_title),
+    h("div", { class: "table-grid" }, knownTables.map((t) => {
+      // Unlike at joining, a full table cannot be moved to (the server refuses it).
+      const full = typeof t.capacity === "number" && (t.seated || 0) >= t.capacity;
+      if (t.number !== here && !full) return tableButton(t, changeTable);
+      return h("button", { type: "button", class: `table-choice ${t.number === here ? "is-here" : "is-full"}`, disabled: true,
+        "aria-current": t.number === here ? "true" : null },
+      h("span", { class: "table-choice-name" }, t.name),
+      h("span", { class: "table-choice-note" }, t.number === here ? S.you_sit_here : S.table_full_now));
+    })),
+    h("button", { type: "button", class: "button secondary wide", onclick: () => closeSeatPanel(true) }, S.cancel));
+  draw();
+  seatPanel.hidden = false;
+  changeButton.setAttribute("aria-expanded", "true");
+  document.getElementById("seat-panel-title").focus();
+  fetchTables().then((fresh) => {
+    if (!fresh || seatPanel.hidden) return;
+    knownTables = fresh;
+    if (!seatPanel.contains(document.activeElement) || document.activeElement.id === "seat-panel-title") {
+      draw();
+      document.getElementById("seat-panel-title").focus();
+    }
+  });
+  drawSeat();
+}
+
+function closeSeatPanel(focusButton) {
+  seatPanel.hidden = true;
+  replace(seatPanel);
+  changeButton.setAttribute("aria-expanded", "false");
+  if (focusButton && !changeButton.hidden) changeButton.focus();
+}
+
+/** Through the outbox like an answer: it survives a dropped network and a reload. */
+function changeTable(number) {
+  closeSeatPanel(false);
+  seatNotice = null;
+  store.enqueue({ type: "seat", id: newId(), table: number });
+  drawSeat();
+  updateBodyData();
+  flushOutbox();
+}
+
+changeButton.textContent = S.change_table;
+changeButton.addEventListener("click", () => (seatPanel.hidden ? openSeatPanel() : closeSeatPanel(true)));
+seatPanel.addEventListener("keydown", (event) => { if (event.key === "Escape") closeSeatPanel(true); });
 
 function drawLive() {
   drawSeat();
@@ -153,6 +244,10 @@ function drawLive() {
   activityView = renderActivity(view, welcome ? welcome.activity : null, {
     S, previous: activityView,
     segment: welcome ? welcome.segment : null,
+    closing: !!(welcome && welcome.closing),
+    closed: !!(welcome && welcome.closed),
+    storyOpen: (id) => store.storyOpen(id),
+    setStoryOpen: (id, open) => store.setStoryOpen(id, open),
     answers: store.answers(),
     pending: store.outbox(),
     feedback,
@@ -216,8 +311,14 @@ function onMessage(message) {
         welcome.segment = message.segment || null;
         welcome.timer = message.timer || null;
         welcome.terms = message.terms || {};
+        welcome.closing = !!message.closing;
+        welcome.closed = !!message.closed;
+        welcome.table_changes = !!message.table_changes;
         clock.sync(message.now);
-        if (!message.activity || message.activity.id !== before) feedback.error = ""; // old news
+        if (!message.activity || message.activity.id !== before) {
+          feedback.error = ""; // old news
+          seatNotice = null;
+        }
         drawLive();
       }
       break;
@@ -225,7 +326,9 @@ function onMessage(message) {
       inFlight.delete(message.id);
       retryWait = RETRY_FIRST;
       const frame = store.ack(message.id);
-      if (frame) feedback.saved.add(String(frame.activity));
+      if (frame && frame.type !== "seat") feedback.saved.set(String(frame.activity), frame);
+      // A table change is done when the `seat` reply comes; until then it still says "moving".
+      if (frame && frame.type === "seat") moved = frame;
       if (retryNote && feedback.error === retryNote) feedback.error = "";
       flushOutbox();
       drawLive();
@@ -236,13 +339,33 @@ function onMessage(message) {
       if (message.retry) {
         pauseSending(message);
       } else {
-        if (message.id) store.reject(message.id); // refused for good: nothing was stored
-        feedback.error = message.message || S.refused;
+        // Refused for good: nothing was stored. Drop it (nothing stays "waiting" forever, also
+        // after the session has ended), and say plainly what did not go through, and why.
+        const frame = message.id ? store.reject(message.id) : null;
+        const reason = message.message || S.refused;
+        if (frame && frame.type === "seat") {
+          seatNotice = { kind: "error", text: `${S.seat_not_changed} ${reason}` };
+        } else {
+          if (frame) feedback.saved.delete(String(frame.activity));
+          const activity = welcome && welcome.activity;
+          feedback.error = frame ? `${frameText(activity, frame, S, false)} ${reason}` : reason;
+        }
       }
       flushOutbox();
       drawLive();
       break;
     }
+    case "seat":
+      // The table change is stored: the seat line follows, and the seat remembers it.
+      if (welcome && message.table) {
+        welcome.participant.table = message.table;
+        const seat = store.seat();
+        if (seat) store.setSeat({ ...seat, table: message.table.number });
+        seatNotice = { kind: "ok", text: fmt(S.seat_moved, { table: message.table.name }) };
+        moved = null;
+        drawLive();
+      }
+      break;
   }
 }
 
@@ -296,10 +419,27 @@ function showReplaced(reason) {
 
 /* ---------- the countdown: small and plain, above the question ---------- */
 
+/** Seconds left, 0 for "Time is up", null for no timer. A server that says `up` keeps the
+ * timer in its state while time is up, and "Time is up" stays exactly as long; an older one
+ * drops it, and the page keeps "Time is up" a minute by itself (timerToShow). */
+function timerLeft(now) {
+  const timer = welcome && !welcome.closed ? welcome.timer : null;
+  if (timer && timer.up) {
+    timerMemory.last = null;
+    return 0;
+  }
+  if (timer && "up" in timer) {
+    timerMemory.last = null; // the server says when time is up; nothing to remember
+    return secondsLeft(timer, now);
+  }
+  return secondsLeft(timerToShow(timerMemory, timer, now), now);
+}
+
 function drawTimer() {
   const now = clock.now();
-  const left = welcome ? secondsLeft(timerToShow(timerMemory, welcome.timer, now), now) : null;
+  const left = welcome && !document.body.dataset.replaced ? timerLeft(now) : null;
   timerLine.hidden = left === null;
+  document.body.dataset.timer = left === null ? "off" : "on";
   if (left === null) return;
   const text = left === 0 ? S.time_up : fmt(S.timer_left, { time: mmss(left) });
   if (timerLine.textContent !== text) timerLine.textContent = text;

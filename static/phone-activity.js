@@ -1,37 +1,75 @@
 // Draws the current activity on the phone. The card is rebuilt only when the activity
 // itself changes (id, state, text); answers, "Saved ✓" and posts are updated in place,
 // so a live update never wipes what someone is typing or moves the button under a finger.
+// With a case, the story starts folded under its title (a big "Read the whole case" button)
+// so that the question and its answers are on the first screen; unfolded, it ends with a
+// "To the question" button. Each activity remembers whether its story is open (store.js).
 import { h, replace, fmt, letter } from "./dom.js";
 import { marked, termButton, termIds } from "./terms.js";
 
 const MAX_TEXT = 1000;
+const QUOTE = 60; // characters of an answer or a post quoted back in "Saved"
 const drafts = { why: {}, post: {} }; // typed but not yet sent, by activity id
 let live = null; // the newest options; click handlers read answers and callbacks from here
-const closedStories = new Set(); // cases whose story this person folded away
-const LONG_STORY = 500; // characters: a longer story can be folded away (it starts open)
 
 const chars = (text) => Array.from(text).length; // as a person counts (the server's len)
 
-function signature(a, segment) {
-  if (!a) return JSON.stringify(["none", segment ? segment.title : null]);
+/** The beginning of a text, on one line, cut at a word with "…" when longer than `max`. */
+export function excerpt(text, max = QUOTE) {
+  const flat = String(text ?? "").replace(/\s+/g, " ").trim();
+  if (chars(flat) <= max) return flat;
+  const cut = Array.from(flat).slice(0, max).join("");
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s.,;:!?–-]+$/, "")}…`;
+}
+
+/** An answer as people saw it: {mark: "B", label: "Raise it now"} (label shortened). */
+export function answerOf(activity, option) {
+  const label = activity && Array.isArray(activity.options) ? activity.options[option] : undefined;
+  if (label === undefined) return null;
+  const mark = activity.kind === "scale" ? String(option + 1) : letter(option);
+  return { mark, label: excerpt(label) };
+}
+
+/** What a frame carried, in a sentence: `saved` (acknowledged) or not saved (refused). */
+export function frameText(activity, frame, S, saved) {
+  if (frame.type === "post") {
+    return saved ? fmt(S.saved_post, { text: excerpt(frame.text) }) : S.not_saved_post;
+  }
+  const answer = activity && String(activity.id) === String(frame.activity) ? answerOf(activity, frame.option) : null;
+  if (!saved) return answer ? fmt(S.not_saved_vote, answer) : S.not_saved_answer;
+  if (!answer) return S.saved;
+  return fmt(frame.why ? S.saved_vote_why : S.saved_vote, answer);
+}
+
+function roomStep(opts) {
+  return opts.closed ? "closed" : opts.closing ? "closing" : "";
+}
+
+function signature(a, opts) {
+  if (!a) return JSON.stringify(["none", roomStep(opts), opts.segment ? opts.segment.title : null]);
   return JSON.stringify([a.id, a.kind, a.state, a.title, a.prompt, a.options, a.allow_why, a.case || null, a.marks || null]);
 }
 
 /**
- * renderActivity(container, activity, {S, segment, answers, pending, feedback, vote, post, previous})
+ * renderActivity(container, activity, {S, segment, closing, closed, answers, pending, feedback,
+ *   vote, post, storyOpen, setStoryOpen, previous})
+ * Once the session is closed no activity is drawn: no answer can be given any more.
  * Returns a handle to pass back as `previous` next time.
  */
 export function renderActivity(container, activity, opts) {
   live = opts;
-  const sig = signature(activity, opts.segment);
+  const shown = opts.closed ? null : activity;
+  const sig = signature(shown, opts);
   let handle = opts.previous;
   if (!handle || handle.sig !== sig || !container.contains(handle.root)) {
-    handle = build(activity, opts);
+    handle = build(shown, opts);
     handle.sig = sig;
     replace(container, handle.root);
-    if (opts.previous) announce(activity ? activity.title || opts.S.new_question : waitingTitle(opts));
+    if (opts.previous) announce(shown ? shown.title || opts.S.new_question : waitingTitle(opts));
   }
-  if (activity) refresh(handle, activity, opts);
+  if (shown) refresh(handle, shown, opts);
+  else showError(handle.refs, opts);
   return handle;
 }
 
@@ -40,37 +78,69 @@ function announce(text) {
   if (region) region.textContent = text;
 }
 
-const waitingTitle = (opts) => (opts.segment ? fmt(opts.S.now_title, { title: opts.segment.title }) : opts.S.waiting_title);
+function waitingTitle(opts) {
+  const { S } = opts;
+  if (opts.closed) return S.closed_title;
+  if (opts.closing) return S.closing_title;
+  return opts.segment ? fmt(S.now_title, { title: opts.segment.title }) : S.waiting_title;
+}
+
+/** No activity: the room's end (closed, or the closing step), a segment, or waiting. */
+function buildWaiting(opts) {
+  const { S } = opts;
+  const refs = { error: h("p", { class: "alert", role: "alert", hidden: true }) };
+  const step = roomStep(opts);
+  if (step) {
+    return { refs, root: h("section", { class: `card room-end ${step}-view` },
+      h("p", { class: "room-end-mark", "aria-hidden": "true" }, step === "closed" ? "✓" : "♥"),
+      h("h1", { class: "page-title" }, waitingTitle(opts)),
+      h("p", { class: "lead" }, step === "closed" ? S.closed_text : S.closing_text),
+      refs.error) };
+  }
+  return { refs, root: h("section", { class: `card waiting${opts.segment ? " segment-now" : ""}` },
+    h("div", { class: "waiting-dot", "aria-hidden": "true" }),
+    h("h1", { class: "page-title" }, waitingTitle(opts)),
+    h("p", { class: "lead" }, opts.segment ? S.segment_text : S.waiting_text),
+    refs.error) };
+}
+
+function showError(refs, opts) {
+  if (!refs || !refs.error) return;
+  refs.error.hidden = !opts.feedback.error;
+  refs.error.textContent = opts.feedback.error;
+}
 
 function build(activity, opts) {
   const { S } = opts;
-  if (!activity) {
-    return { root: h("section", { class: `card waiting${opts.segment ? " segment-now" : ""}` },
-      h("div", { class: "waiting-dot", "aria-hidden": "true" }),
-      h("h1", { class: "page-title" }, waitingTitle(opts)),
-      h("p", { class: "lead" }, opts.segment ? S.segment_text : S.waiting_text)) };
-  }
+  if (!activity) return buildWaiting(opts);
   const refs = {};
   const open = activity.state === "open";
   const isVote = activity.kind !== "reflection";
   const marks = activity.marks || {};
-  const fromCase = activity.case ? caseBlock(activity.case, S) : null;
+  const fromCase = activity.case ? caseBlock(activity, opts, refs) : null;
+  const title = activity.title ? h(fromCase ? "h2" : "h1", { class: "activity-title" }, marked(marks.title, activity.title)) : null;
+  const prompt = h("div", { class: "prompt" }, marked(marks.prompt, activity.prompt));
+  // Where "To the question" lands (and screen readers with it).
+  // Under a case the kind ("Dilemma") gives way, so that the answers fit on the first screen.
+  const kind = fromCase ? null : h("p", { class: "eyebrow" }, S[`kind_${activity.kind}`] || activity.kind);
+  refs.question = h("div", { class: "question", tabindex: "-1" }, kind, title, prompt);
   const root = h("section", { class: `card activity kind-${activity.kind} state-${activity.state}${fromCase ? " has-case" : ""}` },
-    fromCase,
-    h("p", { class: "eyebrow" }, S[`kind_${activity.kind}`] || activity.kind),
-    activity.title ? h(fromCase ? "h2" : "h1", { class: "activity-title" }, marked(marks.title, activity.title)) : null,
-    h("div", { class: "prompt" }, marked(marks.prompt, activity.prompt)));
+    fromCase, refs.question);
 
-  if (open && isVote) root.append(...voteButtons(activity, opts, refs).filter(Boolean));
-  if (open && isVote && activity.kind === "dilemma" && activity.allow_why) root.append(whyBox(activity, opts, refs));
-  if (open && !isVote) root.append(postBox(activity, opts, refs));
-  if (!open) {
-    const closedText = activity.state === "revealed" ? S.see_screen : isVote ? S.voting_closed : S.posting_closed;
-    root.append(h("p", { class: "state-banner" }, closedText));
-  }
+  // "Saved" (and a refusal) right under what was tapped, before the why box and the words.
   refs.feedback = h("p", { class: "feedback", role: "status", "aria-live": "polite" });
   refs.error = h("p", { class: "alert", role: "alert", hidden: true });
-  root.append(refs.feedback, refs.error);
+  if (open && isVote) {
+    const [options, words] = voteButtons(activity, opts, refs);
+    root.append(options, refs.feedback, refs.error);
+    if (words) root.append(words);
+    if (activity.kind === "dilemma" && activity.allow_why) root.append(whyBox(activity, opts, refs));
+  }
+  if (open && !isVote) root.append(postBox(activity, opts, refs), refs.feedback, refs.error);
+  if (!open) {
+    const closedText = activity.state === "revealed" ? S.see_screen : isVote ? S.voting_closed : S.posting_closed;
+    root.append(h("p", { class: "state-banner" }, closedText), refs.feedback, refs.error);
+  }
   if (isVote && !open) root.append(refs.own = h("div", { class: "own-answer" }));
   if (!isVote) {
     root.append(h("h2", { class: "section-title" }, S.your_posts), refs.posts = h("ul", { class: "own-posts" }));
@@ -78,32 +148,59 @@ function build(activity, opts) {
   return { root, refs };
 }
 
-/** The case above its question: title, the story (foldable when long, open at first) and the
- * questions for the table. */
-function caseBlock(c, S) {
+/** The case above its question: its title, then the story and the questions for the table
+ * behind one big button (folded at first, so the question and its answers are on the first
+ * screen). Unfolded, the case ends with "To the question", which folds it again and brings
+ * the question up. */
+function caseBlock(activity, opts, refs) {
+  const { S } = opts;
+  const c = activity.case;
   const marks = c.marks || {};
-  const narrative = c.narrative || "";
-  let story = narrative.trim() ? h("div", { class: "case-story" }, marked(marks.narrative, narrative)) : null;
-  if (story && narrative.length > LONG_STORY) {
-    const fold = h("details", { class: "case-fold disclosure", open: !closedStories.has(c.id) }, h("summary", {}, S.story), story);
-    fold.addEventListener("toggle", () => (fold.open ? closedStories.delete(c.id) : closedStories.add(c.id)));
-    story = fold;
-  }
+  const narrative = (c.narrative || "").trim() ? c.narrative : "";
   const questions = c.questions || [];
-  return h("div", { class: "case-block" },
-    h("p", { class: "eyebrow" }, S.case_label),
-    h("h1", { class: "case-title" }, marked(marks.title, c.title)),
-    story,
+  const head = [h("p", { class: "eyebrow" }, S.case_label), h("h1", { class: "case-title" }, marked(marks.title, c.title))];
+  if (!narrative && !questions.length) return h("div", { class: "case-block" }, head);
+
+  const bodyId = `case-body-${activity.id}`;
+  const toggle = h("button", { type: "button", class: "button secondary case-toggle", "aria-controls": bodyId });
+  const body = h("div", { class: "case-body", id: bodyId },
+    narrative ? h("div", { class: "case-story" }, marked(marks.narrative, narrative)) : null,
     questions.length ? h("div", { class: "case-talk" },
       h("h2", { class: "case-talk-title" }, S.table_questions),
-      h("ol", { class: "case-questions" }, questions.map((q, i) => h("li", {}, marked((marks.questions || [])[i], q))))) : null);
+      h("ol", { class: "case-questions" }, questions.map((q, i) => h("li", {}, marked((marks.questions || [])[i], q))))) : null,
+    h("button", { type: "button", class: "button primary huge to-question", onclick: () => { setOpen(false); toQuestion(refs); } }, S.to_question));
+
+  function setOpen(open, remember = true) {
+    body.hidden = !open;
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    toggle.textContent = open ? S.hide_case : S.read_case;
+    if (remember && live.setStoryOpen) live.setStoryOpen(activity.id, open);
+  }
+  toggle.addEventListener("click", () => setOpen(body.hidden));
+  setOpen(!!(opts.storyOpen && opts.storyOpen(activity.id)), false);
+  return h("div", { class: "case-block" }, head, toggle, body);
+}
+
+/** Bring the question and its answers into view, and put a screen reader there. */
+function toQuestion(refs) {
+  const target = refs.question;
+  if (!target) return;
+  const calm = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  const behavior = calm ? "auto" : "smooth";
+  // With the story folded, the page's top often holds the question and every answer: go
+  // there, with the case's title in sight. Else bring the question to the top.
+  const last = refs.options && refs.options.length ? refs.options[refs.options.length - 1] : target;
+  if (last.getBoundingClientRect().bottom + window.scrollY <= window.innerHeight) window.scrollTo({ top: 0, behavior });
+  else target.scrollIntoView({ block: "start", behavior });
+  target.focus({ preventScroll: true });
 }
 
 /**
- * Glossary words that occur in the answers, as buttons of their own above the answers. A
- * term inside an answer button would put a small target inside a big one: a tap a little
- * off (or a screen reader, which reads a button in a button as one) would cast a vote
- * instead of explaining the word. Here a tap can only ever explain.
+ * Glossary words that occur in the answers, as buttons of their own under the answers (so
+ * the answers stay on the first screen). A term inside an answer button would put a small
+ * target inside a big one: a tap a little off (or a screen reader, which reads a button in a
+ * button as one) would cast a vote instead of explaining the word. Here a tap can only ever
+ * explain.
  */
 function answerTerms(activity, S) {
   const runs = (activity.marks && activity.marks.options) || [];
@@ -133,9 +230,10 @@ function voteButtons(activity, opts, refs) {
   h("span", { class: "option-mark", "aria-hidden": "true" }, scale ? String(i + 1) : letter(i)),
   h("span", { class: "option-label" }, label),
   h("span", { class: "option-check", "aria-hidden": "true" }, "✓")));
-  return [answerTerms(activity, S), h("div", { class: "options", role: "group", "aria-label": S.choose_one },
-    h("p", { class: "hint" }, S.tap_to_choose),
-    refs.options)];
+  // The hint under the answers: above them it would push the last answer off the first screen.
+  return [h("div", { class: "options", role: "group", "aria-label": S.choose_one },
+    refs.options,
+    h("p", { class: "hint" }, S.tap_to_choose)), answerTerms(activity, S)];
 }
 
 function currentWhy(opts, activity) {
@@ -226,12 +324,18 @@ function refresh(handle, activity, opts) {
         p.pending ? h("span", { class: "post-status" }, S.waiting_send) : null))
       : h("li", { class: "empty" }, S.no_posts));
   }
-  const waiting = opts.pending.some((f) => String(f.activity) === key);
-  const saved = activity.state === "open" && opts.feedback.saved.has(key);
-  refs.feedback.textContent = waiting ? S.waiting_send : saved ? S.saved : "";
+  // "Saved" only once the server acknowledged it, and saying what: the frame it acknowledged
+  // last, or (after a reload) the vote the server's welcome confirmed.
+  const waiting = opts.pending.some((f) => f.type !== "seat" && String(f.activity) === key);
+  let saved = "";
+  if (!waiting && activity.state === "open") {
+    const frame = opts.feedback.saved.get(key);
+    if (frame) saved = frameText(activity, frame, S, true);
+    else if (vote && !vote.pending) saved = frameText(activity, { type: "vote", activity: activity.id, ...vote }, S, true);
+  }
+  refs.feedback.textContent = waiting ? S.waiting_send : saved;
   refs.feedback.classList.toggle("is-waiting", waiting);
-  refs.error.hidden = !opts.feedback.error;
-  refs.error.textContent = opts.feedback.error;
+  showError(refs, opts);
 }
 
 function ownAnswer(activity, vote, S) {

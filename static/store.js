@@ -2,6 +2,7 @@
 //   workshop.seat.<code>    {token, participant_id, table}
 //   workshop.outbox.<code>  [frame, …] submissions not yet acknowledged, oldest first
 //   workshop.answers.<code> {activityId: {vote, posts}} what the server has confirmed
+//   workshop.story.<code>   {activityId: true} activities whose case story is unfolded
 // The outbox is written BEFORE a frame is sent, so nothing is lost if the page dies.
 
 function load(key, fallback) {
@@ -43,6 +44,7 @@ export function createStore(code) {
     seat: `workshop.seat.${code}`,
     outbox: `workshop.outbox.${code}`,
     answers: `workshop.answers.${code}`,
+    story: `workshop.story.${code}`,
   };
   let outbox = load(keys.outbox, []);
   let confirmed = load(keys.answers, {});
@@ -59,14 +61,18 @@ export function createStore(code) {
       save(keys.seat, null);
       save(keys.outbox, null);
       save(keys.answers, null);
+      save(keys.story, null);
     },
 
     outbox: () => outbox.slice(),
 
-    /** Queue a frame. A newer vote replaces an unsent older vote on the same activity. */
+    /** Queue a frame. A newer vote replaces an unsent older vote on the same activity, and
+     * a newer table change an unsent older one. */
     enqueue(frame) {
       if (frame.type === "vote") {
         outbox = outbox.filter((f) => !(f.type === "vote" && f.activity === frame.activity));
+      } else if (frame.type === "seat") {
+        outbox = outbox.filter((f) => f.type !== "seat");
       }
       outbox.push(frame);
       save(keys.outbox, outbox);
@@ -97,6 +103,15 @@ export function createStore(code) {
       save(keys.answers, confirmed);
     },
 
+    /** Is the case story of this activity unfolded (kept across reloads and reconnects)? */
+    storyOpen: (activityId) => !!load(keys.story, {})[String(activityId)],
+    setStoryOpen(activityId, open) {
+      const all = load(keys.story, {});
+      if (open) all[String(activityId)] = true;
+      else delete all[String(activityId)];
+      save(keys.story, all);
+    },
+
     /** What to show: the server's answers with the pending outbox laid on top. */
     answers() {
       const merged = JSON.parse(JSON.stringify(confirmed));
@@ -107,6 +122,7 @@ export function createStore(code) {
 }
 
 function applyFrame(answers, frame, pending = false) {
+  if (frame.type !== "vote" && frame.type !== "post") return; // a table change is no answer
   const key = String(frame.activity);
   const entry = answers[key] || (answers[key] = { vote: null, posts: [] });
   if (!Array.isArray(entry.posts)) entry.posts = [];
