@@ -1,6 +1,6 @@
 // Result bars, shared by the plenary screen and the console. Sizes come from CSS:
 // `.bars` is scaled up on the screen and compact in the console.
-import { h, letter } from "./dom.js";
+import { h, letter, plural } from "./dom.js";
 
 export const percent = (count, total) => (total > 0 ? Math.round((100 * count) / total) : 0);
 
@@ -38,22 +38,35 @@ export function scaleColumns(activity, counts) {
   }));
 }
 
-/** Small bars per table: one card per table that has answers. */
+/**
+ * One row per table that has answers: its name, one bar that is the whole of that table's
+ * answers split by option (every table on the same scale: its own share, so one vote out of
+ * four is a quarter at any table), each part with its count written, and the table's total.
+ * Many tables flow down two to four columns (`--rows` rows each); the screen shrinks the list
+ * to fit when it must ("fit").
+ */
 export function tableBars(activity, results, tables, S) {
   const byTable = results.tables || {};
-  const cards = tables.filter((t) => byTable[String(t.number)]).map((t) => {
+  const shown = tables.filter((t) => byTable[String(t.number)]);
+  const rows = shown.map((t) => {
     const counts = byTable[String(t.number)];
     const total = counts.reduce((a, b) => a + b, 0);
-    const most = Math.max(1, ...counts);
     return h("li", { class: "table-card" },
-      h("p", { class: "table-card-name" }, t.name, h("span", { class: "table-card-total" }, String(total))),
-      h("ol", { class: "mini-bars" }, counts.map((n, i) => h("li", { class: `mini-row c${i}` },
-        h("span", { class: "bar-mark" }, markFor(activity.kind, i)),
-        h("span", { class: "bar-track" }, h("span", { class: "bar-fill", style: { width: `${(100 * n) / most}%` } })),
-        h("span", { class: "bar-count" }, String(n))))));
+      h("span", { class: "table-card-name" }, t.name),
+      h("span", { class: "table-split" }, counts.map((n, i) => (n > 0
+        ? h("span", { class: `split-part c${i}`, style: { flexGrow: String(n) },
+          title: `${markFor(activity.kind, i)}: ${n} (${percent(n, total)} %)` },
+          h("span", { class: "split-mark" }, markFor(activity.kind, i)),
+          h("span", { class: "split-count" }, String(n)),
+          h("span", { class: "split-percent" }, `${percent(n, total)} %`))
+        : null))),
+      h("span", { class: "table-card-total" }, S.votes_other ? plural(S, "votes", total) : String(total)));
   });
-  if (!cards.length) return h("p", { class: "muted" }, S.no_answers_yet);
-  return h("ol", { class: "table-cards fit" }, cards); // "fit": the screen shrinks it when many tables answer
+  if (!rows.length) return h("p", { class: "muted" }, S.no_answers_yet);
+  const columns = rows.length <= 8 ? 1 : rows.length <= 18 ? 2 : rows.length <= 36 ? 3 : 4;
+  const list = h("ol", { class: `table-cards cols-${columns} fit`, dataset: { fitMin: "0.5" } }, rows);
+  list.style.setProperty("--rows", String(Math.ceil(rows.length / columns)));
+  return list;
 }
 
 /** The option texts once, so per-table bars can use marks only. */
