@@ -13,15 +13,15 @@ from workshop.agenda import (
     clock,
     day_start_for,
     days_of,
-    schedule,
     next_step,
-    read_plan,
     run_of_show,
+    schedule,
     segment_spec,
     timer_seconds,
 )
 from workshop.domain import Activity, ActivityKind
 from workshop.errors import Invalid
+from workshop.plan_file import read_plan
 
 
 def _activity(id: int, position: int, segment: int | None) -> Activity:

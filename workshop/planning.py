@@ -15,8 +15,6 @@ from workshop.agenda import (
     case_spec,
     day_start_for,
     days_of,
-    plan_file,
-    read_plan,
     schedule,
     segment_spec,
 )
@@ -30,6 +28,7 @@ from workshop.domain import (
 from workshop.errors import N_, Invalid, NotFound
 from workshop.hub import CONSOLE, PHONES, SCREEN
 from workshop.library import Case, Library
+from workshop.plan_file import plan_file, read_plan
 from workshop.store import Store
 
 Publish = Callable[..., Awaitable[None]]
