@@ -8,7 +8,6 @@ naming what is missing. Screenshots land in test-artifacts/console-<state>.png."
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from collections.abc import AsyncIterator
@@ -18,7 +17,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from tests.live import Phone, Server, add_activity, login, new_session, set_state
+from tests.live import Phone, Server, Socket, add_activity, login, new_session, set_state
 from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.test_browser_agenda import TEMPLATE, TIMEOUT, console_page, nb, watch_errors
 
@@ -57,15 +56,17 @@ def missing(response: httpx.Response) -> bool:
 async def wait_state(
     client: httpx.AsyncClient, code: str, check: Any, timeout: float = TIMEOUT / 1000
 ) -> dict[str, Any]:
-    """Poll the session's state until `check(state)` holds (the console acts asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        state = await state_of(client, code)
-        if check(state):
-            return state
-        if time.monotonic() > deadline:
-            raise AssertionError(f"state never matched: {state!r:.2000}")
-        await asyncio.sleep(0.1)  # a poll of the API, not a wait for the page
+    """The console's state once `check(state)` holds, from the console socket the page also
+    listens to: the first state, then each change, until one matches or the timeout."""
+    url = str(client.base_url).replace("http", "ws", 1) + f"/ws/{code}/console"
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    sock = await Socket.open(url, {"Cookie": cookie})
+    try:
+        return await sock.wait_for(
+            lambda m: m["type"] == "state" and bool(check(m)), timeout=timeout
+        )
+    finally:
+        await sock.close()
 
 
 def clock(epoch: float) -> str:
