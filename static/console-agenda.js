@@ -6,11 +6,10 @@
 // half-typed text or a focused button survives the votes streaming in.
 import { h, patch, replace, fmt, arrange } from "./dom.js";
 import { activityCard, titleOf } from "./console-activity.js";
-import { marked } from "./terms.js";
 import { planRange, formatClock } from "./schedule.js";
 import { createPicker } from "./console-library.js";
-
-const openDetails = new Set(); // "case:<id>:text" / "case:<id>:notes" the facilitator opened
+import { createEditors } from "./console-agenda-editors.js";
+import { createCaseHead } from "./console-case.js";
 
 /** Epoch seconds → "HH:MM" local time. */
 function clockOf(epoch) {
@@ -31,10 +30,11 @@ export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
   const segments = new Map(); // id → {root, head, editorSlot, items, foot, pickerSlot, formSlot}
   const blocks = new Map(); // "<case id>:<first activity id>" → case block
   const rows = new Map(); // activity id → {root, up, down, card}
-  const editors = new Map(); // "seg:<id>", "new", "case:<id>" → open editor form
   const days = new Map(); // day → {root, title, start, status, button}: its planned start and "Start now"
   let state = null;
   let formFor = null; // the segment the "write your own" form is open in, or null (at the bottom)
+  const { editors, toggleEditor } = createEditors({ S, act, api, toast, getState: () => state, placeMovables });
+  const caseHead = createCaseHead({ S, toggleEditor });
 
   const picker = createPicker({
     S, api, act, toast, lang,
@@ -274,150 +274,6 @@ export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
     const editor = editors.get(`case:${c.id}`);
     if (editor && editor.parentNode !== block.editorSlot) block.editorSlot.append(editor);
     return block;
-  }
-
-  function caseHead(c) {
-    const marks = c.marks || {};
-    const questions = c.questions || [];
-    return [
-      h("p", { class: "case-eyebrow" }, c.source ? S.case_from_library : S.case_label),
-      h("h4", { class: "case-title" }, c.title),
-      details(`case:${c.id}:text`, S.case_text,
-        c.narrative ? h("div", { class: "case-narrative" }, marked(marks.narrative, c.narrative)) : null,
-        questions.length ? h("div", { class: "case-questions" },
-          h("p", { class: "case-questions-title" }, S.table_questions),
-          h("ol", {}, questions.map((q, i) => h("li", {}, marked((marks.questions || [])[i], q))))) : null),
-      c.notes ? details(`case:${c.id}:notes`, S.notes_for_you, h("div", { class: "case-notes" }, c.notes)) : null,
-      lawBlock(c),
-      h("button", { type: "button", class: "button small ghost", onclick: () => toggleEditor(`case:${c.id}`, c.id) }, S.edit_case),
-    ];
-  }
-
-  /** "What the law says": each paragraph reference in bold with its text (for the facilitator;
-   * the screen shows it after reveal when the facilitator turns it on). */
-  function lawBlock(c) {
-    const law = (c.law || []).filter((l) => l && (l.ref || l.text));
-    if (!law.length) return null;
-    return h("section", { class: "case-law", "aria-label": S.law_title },
-      h("p", { class: "case-law-title" }, S.law_title),
-      h("ul", { class: "case-law-list" }, law.map((l) => h("li", {},
-        l.ref ? h("strong", { class: "law-ref" }, l.ref) : null, l.ref && l.text ? " " : null,
-        l.text ? h("span", { class: "law-text" }, l.text) : null))));
-  }
-
-  function details(key, summary, ...body) {
-    const el = h("details", { class: "more disclosure", open: openDetails.has(key) }, h("summary", {}, summary), body);
-    el.addEventListener("toggle", () => (el.open ? openDetails.add(key) : openDetails.delete(key)));
-    return el;
-  }
-
-  /* ---------- editors ---------- */
-
-  function toggleEditor(key, id) {
-    if (editors.has(key)) { closeEditor(key); return; }
-    let editor;
-    if (key === "new") editor = segmentEditor(key, null);
-    else if (key.startsWith("seg:")) editor = segmentEditor(key, (state.segments || []).find((s) => s.id === id));
-    else editor = caseEditor(key, findCase(id));
-    if (!editor) return;
-    editors.set(key, editor);
-    placeMovables();
-    const first = editor.querySelector("input, textarea");
-    if (first) first.focus();
-  }
-
-  function closeEditor(key) {
-    const editor = editors.get(key);
-    editors.delete(key);
-    if (editor) editor.remove();
-  }
-
-  function findCase(id) {
-    const a = (state.activities || []).find((x) => x.case && x.case.id === id);
-    return a ? a.case : null;
-  }
-
-  function field(id, label, control, hint) {
-    return h("div", { class: "field" }, h("label", { for: id }, label), hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null, control);
-  }
-
-  function editorButtons(key, saveLabel) {
-    return h("div", { class: "editor-buttons" },
-      h("button", { type: "submit", class: "button small primary" }, saveLabel),
-      h("button", { type: "button", class: "button small ghost", onclick: () => closeEditor(key) }, S.cancel));
-  }
-
-  function segmentEditor(key, seg) {
-    const p = `segment-${key.replace(":", "-")}`;
-    const title = h("input", { id: `${p}-title`, class: "input", type: "text", maxlength: "200", required: true, value: seg ? seg.title : "" });
-    const start = h("input", { id: `${p}-start`, class: "input", type: "time", value: seg ? seg.start : "" });
-    const minutes = h("input", { id: `${p}-minutes`, class: "input", type: "number", min: "0", max: "600", step: "5", value: seg ? String(seg.minutes || "") : "" });
-    const day = h("input", { id: `${p}-day`, class: "input", type: "number", min: "1", max: "5", value: String(seg ? seg.day || 1 : lastDay()) });
-    const form = h("form", { class: "editor segment-editor", novalidate: true },
-      h("h4", {}, seg ? S.edit_segment : S.new_segment),
-      field(`${p}-title`, S.segment_title, title),
-      h("div", { class: "field-row editor-times" },
-        field(`${p}-start`, S.segment_start, start),
-        field(`${p}-minutes`, S.segment_minutes, minutes),
-        field(`${p}-day`, S.segment_day, day)),
-      editorButtons(key, seg ? S.save : S.add_segment));
-    form.addEventListener("keydown", (e) => { if (e.key === "Escape") { e.stopPropagation(); closeEditor(key); } });
-    form.addEventListener("submit", (e) => {
-      e.preventDefault();
-      if (!title.value.trim()) { toast(S.title_needed); title.focus(); return; }
-      const body = {
-        title: title.value.trim(),
-        start: start.value || "",
-        minutes: minutes.value === "" ? 0 : Number(minutes.value),
-        day: day.value === "" ? 1 : Number(day.value),
-      };
-      act(form.querySelector("[type=submit]"), async () => {
-        if (seg) await api.updateSegment(seg.id, body);
-        else await api.addSegment(body);
-        closeEditor(key);
-        toast(seg ? S.saved : S.segment_added, "ok");
-      });
-    });
-    return form;
-  }
-
-  function lastDay() {
-    const segs = state ? state.segments || [] : [];
-    return segs.length ? segs[segs.length - 1].day || 1 : 1;
-  }
-
-  function caseEditor(key, c) {
-    if (!c) return null;
-    const p = `case-${c.id}`;
-    const title = h("input", { id: `${p}-title`, class: "input", type: "text", maxlength: "200", required: true, value: c.title });
-    const narrative = h("textarea", { id: `${p}-narrative`, class: "input", rows: "8", maxlength: "4000", value: c.narrative });
-    const questions = h("textarea", { id: `${p}-questions`, class: "input", rows: "4", value: (c.questions || []).join("\n"), "aria-describedby": `${p}-questions-hint` });
-    const notes = h("textarea", { id: `${p}-notes`, class: "input", rows: "6", maxlength: "4000", value: c.notes || "" });
-    const form = h("form", { class: "editor case-editor", novalidate: true },
-      h("h4", {}, S.edit_case),
-      h("p", { class: "hint" }, S.edit_case_hint),
-      field(`${p}-title`, S.case_title, title),
-      field(`${p}-narrative`, S.case_story, narrative),
-      field(`${p}-questions`, S.table_questions, questions, S.one_per_line),
-      field(`${p}-notes`, S.notes_for_you, notes),
-      editorButtons(key, S.save));
-    form.addEventListener("keydown", (e) => { if (e.key === "Escape") { e.stopPropagation(); closeEditor(key); } });
-    form.addEventListener("submit", (e) => {
-      e.preventDefault();
-      if (!title.value.trim()) { toast(S.title_needed); title.focus(); return; }
-      const body = {
-        title: title.value.trim(),
-        narrative: narrative.value,
-        questions: questions.value.split("\n").map((q) => q.trim()).filter(Boolean),
-        notes: notes.value,
-      };
-      act(form.querySelector("[type=submit]"), async () => {
-        await api.updateCase(c.id, body);
-        closeEditor(key);
-        toast(S.saved, "ok");
-      });
-    });
-    return form;
   }
 
   /* ---------- the picker and the "write your own" form travel to their segment ---------- */

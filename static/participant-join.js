@@ -1,0 +1,102 @@
+// Joining on the phone: a name, the table to sit at (or "choose for me"), and the join request.
+import { h, replace, fmt } from "./dom.js";
+import {
+  S, page, store, view, seatLine, changeButton, seatNote, seatPanel, statusLine, timerLine, live, updateBodyData,
+} from "./participant-page.js";
+
+export async function fetchTables() {
+  try {
+    const res = await fetch(`/api/sessions/${encodeURIComponent(page.code)}/tables`, { credentials: "same-origin" });
+    if (res.ok) return (await res.json()).tables || null;
+  } catch { /* keep what the page came with */ }
+  return null;
+}
+
+export function tableButton(table, onPick) {
+  const left = (table.capacity || 0) - (table.seated || 0);
+  const note = left > 0 ? fmt(left === 1 ? S.seat_left_one : S.seat_left_other, { n: left }) : S.table_full;
+  return h("button", { type: "button", class: `table-choice${left > 0 ? "" : " is-full"}`, onclick: () => onPick(table.number) },
+    h("span", { class: "table-choice-name" }, table.name),
+    h("span", { class: "table-choice-note" }, note));
+}
+
+/** The join page; `onWelcome` and `startSocket` take over once the seat is given. */
+export function createJoin({ onWelcome, startSocket }) {
+  function showJoin(reason = "") {
+    live.welcome = null;
+    timerLine.hidden = true;
+    document.body.dataset.timer = "off";
+    seatLine.hidden = true;
+    changeButton.hidden = true;
+    seatNote.hidden = true;
+    seatPanel.hidden = true;
+    statusLine.hidden = true;
+    let tables = page.tables || [];
+    let chosen = page.table || null;
+    const nameInput = h("input", { id: "join-name", name: "name", type: "text", maxlength: "60", autocomplete: "nickname", class: "input" });
+    const problem = h("p", { class: "alert", role: "alert", hidden: !reason }, reason);
+    const choices = h("div", { class: "join-choices" });
+
+    async function join(tableNumber) {
+      for (const b of choices.querySelectorAll("button")) b.disabled = true;
+      problem.hidden = false;
+      problem.className = "note";
+      problem.textContent = S.joining;
+      const body = { name: nameInput.value.trim() };
+      if (tableNumber) body.table = tableNumber;
+      try {
+        const res = await fetch(`/api/sessions/${encodeURIComponent(page.code)}/join`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          credentials: "same-origin",
+          body: JSON.stringify(body),
+        });
+        const data = await res.json().catch(() => ({}));
+        if (!res.ok) throw new Error(data.error || S.join_failed);
+        store.forget();
+        store.setSeat({ token: data.token, participant_id: data.participant_id, table: data.table });
+        onWelcome(data.welcome);
+        startSocket();
+      } catch (err) {
+        problem.className = "alert";
+        problem.textContent = err instanceof TypeError ? S.no_network : err.message;
+        for (const b of choices.querySelectorAll("button")) b.disabled = false;
+      }
+    }
+
+    function drawChoices() {
+      const pre = chosen && tables.find((t) => t.number === chosen);
+      if (pre) {
+        replace(choices,
+          h("button", { type: "button", class: "button primary huge", onclick: () => join(pre.number) }, fmt(S.join_table, { table: pre.name })),
+          h("button", { type: "button", class: "button link", onclick: () => { chosen = null; drawChoices(); } }, S.choose_other));
+        return;
+      }
+      // People usually sit down first, so their table comes first; "choose for me" is the fallback.
+      replace(choices,
+        h("h2", { class: "step-title" }, S.where_sit),
+        h("div", { class: "table-grid" }, tables.map((t) => tableButton(t, join))),
+        h("p", { class: "or" }, S.not_sure),
+        h("button", { type: "button", class: "button secondary huge", onclick: () => join(null) }, S.choose_for_me));
+    }
+
+    replace(view,
+      h("section", { class: "card join" },
+        h("h1", { class: "page-title" }, S.welcome_title),
+        h("p", { class: "lead" }, S.welcome_text),
+        problem,
+        h("div", { class: "field" },
+          h("label", { for: "join-name" }, S.name_label),
+          h("p", { class: "hint", id: "join-name-hint" }, S.name_hint),
+          nameInput),
+        choices));
+    nameInput.setAttribute("aria-describedby", "join-name-hint");
+    drawChoices();
+    updateBodyData();
+    fetchTables().then((fresh) => {
+      if (fresh && !live.welcome) { tables = fresh; if (!choices.querySelector(":focus")) drawChoices(); }
+    });
+  }
+
+  return showJoin;
+}
