@@ -5,7 +5,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.async_api import Browser
 
+from tests.chromium import chromium
 from tests.live import Server, add_facilitator, login
 
 
@@ -33,3 +35,10 @@ def fresh_db(tmp_path: Path) -> Path:
     db = tmp_path / "workshop.db"
     add_facilitator(db, "anna")
     return db
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium for one test (tests/chromium.py)."""
+    async with chromium() as launched:
+        yield launched

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from tests.chromium import ARTIFACTS
 from tests.live import PASSWORD, Server, login, new_session, results
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE, decode_qr
+from tests.test_browser import PHONE, decode_qr
 from workshop.i18n import gettext_for
 
 TEMPLATE = "for-kommunestyremotet-2-timer"
@@ -40,14 +39,6 @@ def clock(epoch: float) -> str:
 def span(start: str, end: str) -> str:
     """A planned time as the pages write it: span("16:00", "16:10"), with an en dash."""
     return f"{start}\N{EN DASH}{end}"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
 
 
 async def shot(page: Page, name: str, full_page: bool = False) -> None:

@@ -10,29 +10,20 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
+from tests.chromium import ARTIFACTS
 from tests.live import Phone, Server, Socket, add_activity, login, new_session, set_state
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.test_browser_agenda import TEMPLATE, TIMEOUT, console_page, nb, watch_errors
 
 LONG_WHY = (
     "Fordi interkommunaleselskapsavtalen og kommuneplanens arealdel må leses sammen før "
     "formannskapet tar stilling, og fordi innbyggerne fortjener en begrunnelse de forstår."
 )
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
 
 
 async def shot(page: Page, state: str, full_page: bool = False) -> None:

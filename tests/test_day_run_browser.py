@@ -8,28 +8,18 @@ Screenshots of each step land in test-artifacts/day-<n>-<what>.png."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
+from tests.chromium import ARTIFACTS
 from tests.live import Phone, Server, new_session
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.test_browser_agenda import SCREEN, TEMPLATE, TIMEOUT, console_page, nb, watch_errors
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "nb-NO", "is_mobile": True}
 TABLES = 6
 PHONES = 12
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
 
 
 async def shot(page: Page, name: str) -> None:

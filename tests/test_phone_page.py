@@ -15,15 +15,15 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Locator, Page, WebSocketRoute, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, WebSocketRoute, expect
 
+from tests.chromium import ARTIFACTS
 from tests.live import Server, add_activity, new_session, results, set_state
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.test_browser import PHONE
 from workshop import messages
 from workshop.i18n import gettext_for
 from workshop.library import load_library
@@ -34,14 +34,6 @@ VOTES = ("dilemma", "poll", "scale")
 
 def nb(message: str, **params: Any) -> str:
     return gettext_for("nb", message, **params)
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
 
 
 async def shot(page: Page, state: str) -> None:

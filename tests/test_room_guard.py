@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from tests.live import (
     PASSWORD,
@@ -31,7 +30,7 @@ from tests.live import (
     screen_socket_url,
     set_state,
 )
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, PHONE, shot
+from tests.test_browser import PHONE, shot
 from workshop.domain import ActivityState, Vote, activity_spec
 from workshop.errors import Conflict, Forbidden
 from workshop.seating import choose_table
@@ -324,14 +323,6 @@ async def test_store_never_counts_a_removed_participant_again(tmp_path: Path):
 
 
 # --- in the browser --------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
 
 
 async def test_console_room_panel_and_phone_messages(

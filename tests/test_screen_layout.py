@@ -20,11 +20,11 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from tests.chromium import ARTIFACTS, chromium
 from tests.live import WAIT, Phone, Server, add_activity, login, new_session, set_state
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 PARTICIPANTS = 150
 VOTERS_PER_TABLE = 4  # enough for every table to pass the small-group rule (3)
@@ -270,10 +270,9 @@ async def everyone(jobs: list[Any]) -> None:
 
 @pytest.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
+    """One browser for the module: its rooms are built once per table count."""
+    async with chromium() as launched:
+        yield launched
 
 
 async def open_room(server: Server, browser: Browser, tables: int) -> Room:

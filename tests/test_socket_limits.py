@@ -485,20 +485,8 @@ def test_the_buckets_are_bounded() -> None:
 # --- the phone page ----------------------------------------------------------------------
 
 
-@pytest.fixture
-async def chromium() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
-
-
 async def test_the_page_gives_way_calmly_and_resends_what_it_was_told_to_wait_for(
-    limited: Server, admin: httpx.AsyncClient, chromium: Any
+    limited: Server, admin: httpx.AsyncClient, browser: Any
 ) -> None:
     from playwright.async_api import expect
 
@@ -508,7 +496,7 @@ async def test_the_page_gives_way_calmly_and_resends_what_it_was_told_to_wait_fo
     code = created["code"]
     reflection = await add_activity(admin, code, kind="reflection", prompt="Hva lærte du?")
     await set_state(admin, code, reflection, "open")
-    page = await (await chromium.new_context(**PHONE, locale="en-GB")).new_page()
+    page = await (await browser.new_context(**PHONE, locale="en-GB")).new_page()
     await page.goto(created["join_url"])
     await page.get_by_role("button", name="Choose a table for me").click()
     body = page.locator("body")
