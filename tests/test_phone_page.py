@@ -7,7 +7,7 @@ The session is in bokmål, the default; expected texts come from the catalog thr
 Where the backend has not landed a field of docs/api.md yet (see /work/notes/contract-14.md),
 `Relay` sits between the page and the real server (Playwright's WebSocket routing) and adds
 the contract's fields to the server's own frames, or answers a frame as the contract says;
-the tests against the server alone skip until it has what they need, and say what is missing.
+the last tests run against the server alone.
 Screenshots land in test-artifacts/phone-<state>.png for a human to look at."""
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from playwright.async_api import Browser, Locator, Page, WebSocketRoute, expect
 from tests.chromium import ARTIFACTS
 from tests.live import Server, add_activity, new_session, results, set_state
 from tests.test_browser import PHONE
-from workshop import messages
 from workshop.i18n import gettext_for
 from workshop.library import load_library
 
@@ -508,18 +507,12 @@ async def test_an_answer_refused_after_the_end_does_not_wait_forever(
     assert errors == []
 
 
-# ---------- against the server alone, once it has what the contract says ----------
-
-
-def needs_seat() -> None:
-    if "seat" not in messages.INBOUND_TYPES:
-        pytest.skip("backend: the WebSocket `seat` message (contract-14) has not landed")
+# ---------- against the server alone ----------
 
 
 async def test_a_participant_changes_table_on_the_server(
     server: Server, facilitator: httpx.AsyncClient, browser: Browser
 ) -> None:
-    needs_seat()
     errors: list[str] = []
     created = await new_session(facilitator, title="Lillevik kommunestyre", tables=3)
     code = created["code"]
@@ -586,10 +579,6 @@ async def test_closing_and_closed_on_the_server(
         assert response.status_code == 200, response.text
     await expect(phone.locator("button.option")).to_have_count(2, timeout=TIMEOUT)
     response = await facilitator.post(f"/api/sessions/{code}/next")
-    if response.status_code == 409:
-        pytest.skip(
-            "backend: the closing step after the last activity (contract-14) has not landed"
-        )
     assert response.status_code == 200, response.text
     await expect(phone.locator(".closing-view .page-title")).to_have_text(
         nb("Thank you for taking part today"), timeout=TIMEOUT

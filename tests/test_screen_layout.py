@@ -171,7 +171,6 @@ class Room:
     phones: list[Phone] = field(default_factory=list)
     seated: list[Phone] = field(default_factory=list)  # every participant, sockets or not
     problems: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
 
     @property
     def code(self) -> str:
@@ -496,13 +495,10 @@ async def run_states(
             await room.screens["1080"].evaluate("document.querySelector('.wall').dataset.pages")
         )
         if pages > 2:
-            response = await room.post("/screen", {"wall_page": 2})
-            if response.status_code != 200 or "wall_page" not in response.json():
-                room.skipped.append("wall_page: POST /screen does not take it yet")
-            else:
-                await room.wait(
-                    "() => document.querySelector('.wall').dataset.page === '3'", None, "wall-step"
-                )
+            assert (await room.ok("/screen", {"wall_page": 2}))["wall_page"] == 2
+            await room.wait(
+                "() => document.querySelector('.wall').dataset.page === '3'", None, "wall-step"
+            )
     if until == "wall":
         return room
 
@@ -516,15 +512,11 @@ async def closing_states(room: Room) -> None:
         response = await room.post("/next")
         if response.status_code != 200 or response.json().get("closing"):
             break
-    state = await room.console_state()
-    if "closing" not in state:
-        room.skipped.append("closing: the state has no `closing` field yet")
-    elif await room.wait("() => document.body.dataset.view === 'closing'", None, "closing"):
+    assert (await room.console_state())["closing"] is True
+    if await room.wait("() => document.body.dataset.view === 'closing'", None, "closing"):
         await room.measure("closing", {"closing": 3})
-    response = await room.post("/close")
-    if response.status_code == 404 or "closed" not in (await room.console_state())["session"]:
-        room.skipped.append("closed: no POST /close or `session.closed` yet")
-        return
+    await room.ok("/close")
+    assert (await room.console_state())["session"]["closed"] is True
     if await room.wait("() => document.body.dataset.view === 'ended'", None, "ended"):
         await room.measure("ended", {"closing": 3})
 
@@ -541,8 +533,6 @@ async def test_every_screen_state_fits(server: Server, browser: Browser, tables:
     room = await run_states(server, browser, tables)
     try:
         assert not room.problems, summary(room.problems)
-        if room.skipped:
-            pytest.skip("; ".join(room.skipped))
     finally:
         await close_room(room)
 
@@ -563,37 +553,30 @@ async def test_time_is_up_the_join_page_and_the_corner(server: Server, browser: 
             await room.measure("timer", {"timer": 1, "option": 4, "counter": 30, "qr": 1})
 
         # "Show the join page": over anything, without moving the room
-        response = await room.post("/screen", {"join_page": True})
-        if response.status_code == 404:
-            room.skipped.append("join page: no POST /screen yet")
-        else:
-            assert response.status_code == 200, response.text
-            if await room.wait(
-                "() => document.querySelector('.join-view .join-qr')", None, "join-page"
-            ):
-                await room.measure("join-page", {"seat": 30})
-            await room.ok("/screen", {"join_page": False, "join_corner": False})
-            if await room.wait(
-                "() => document.querySelector('.case-column') && "
-                "document.getElementById('corner').hidden",
-                None,
-                "no-corner",
-            ):
-                await room.measure("no-corner", {"qr": 0, "option": 4, "counter": 30})
-            await room.ok("/screen", {"join_corner": True})
-            await room.wait("() => !document.getElementById('corner').hidden", None, "corner")
+        await room.ok("/screen", {"join_page": True})
+        if await room.wait(
+            "() => document.querySelector('.join-view .join-qr')", None, "join-page"
+        ):
+            await room.measure("join-page", {"seat": 30})
+        await room.ok("/screen", {"join_page": False, "join_corner": False})
+        if await room.wait(
+            "() => document.querySelector('.case-column') && "
+            "document.getElementById('corner').hidden",
+            None,
+            "no-corner",
+        ):
+            await room.measure("no-corner", {"qr": 0, "option": 4, "counter": 30})
+        await room.ok("/screen", {"join_corner": True})
+        await room.wait("() => !document.getElementById('corner').hidden", None, "corner")
 
         # the countdown runs out: "Time is up" stays until the step changes
         up = "() => document.getElementById('timer').dataset.state === 'up'"
         for page in room.screens.values():
             await page.wait_for_function(up, timeout=TIMEOUT)
         await room.measure("time-up", {"timer": 1, "option": 4, "counter": 30, "qr": 1})
-        timer = (await room.console_state()).get("timer") or {}
-        if timer.get("up") is not True:
-            room.skipped.append("time is up: the state has no `timer.up` yet")
+        timer = (await room.console_state())["timer"]
         assert not room.problems, summary(room.problems)
-        if room.skipped:
-            pytest.skip("; ".join(room.skipped))
+        assert timer and timer["up"] is True, timer
     finally:
         await close_room(room)
 
@@ -619,26 +602,20 @@ async def test_quotes_and_the_law_beside_the_results(server: Server, browser: Br
         await set_state(room.client, room.code, dilemma["id"], "revealed")
         console = await room.console_state()
         whys = next(a for a in console["activities"] if a["id"] == dilemma["id"])["whys"]
-        if not whys or "id" not in whys[0]:
-            pytest.skip("quotes: the console's whys have no `id` yet")
         chosen = [whys[0], whys[2], whys[5]]
         for why in chosen:
             await room.ok(f"/activities/{dilemma['id']}/quotes", {"why": why["id"]})
         case = console["cases"][str(dilemma["case"]["id"])]
-        law = case.get("law") or []
+        law = case["law"]
+        assert law, case
         await room.ok("/screen", {"law": True})
-        expect = {"bar": 4, "quote": 3, "qr": 1}
-        if law:
-            expect["law"] = len(law)
-        else:
-            room.skipped.append(f"law: the case {CASE} has no `law` yet")
+        expect = {"bar": 4, "quote": 3, "qr": 1, "law": len(law)}
         if await room.wait("(n) => document.querySelectorAll('.quote').length === n", 3, "quotes"):
             await room.measure("quotes-law", expect)
             texts = await room.screens["1080"].locator(".quote").all_inner_texts()
             assert all(any(w["text"] in t for t in texts) for w in chosen), texts
-        if law:
-            refs = await room.screens["1080"].locator(".law-ref").all_inner_texts()
-            assert refs == [item["ref"] for item in law]
+        refs = await room.screens["1080"].locator(".law-ref").all_inner_texts()
+        assert refs == [item["ref"] for item in law]
         await room.ok("/screen", {"law": False})
         # a dilemma of the facilitator's own, without a case: the quotes beside the bars
         own = await add_activity(
@@ -672,7 +649,5 @@ async def test_quotes_and_the_law_beside_the_results(server: Server, browser: Br
         ):
             await room.measure("quotes", {"bar": 4, "quote": 3, "qr": 1})
         assert not room.problems, summary(room.problems)
-        if room.skipped:
-            pytest.skip("; ".join(room.skipped))
     finally:
         await close_room(room)
