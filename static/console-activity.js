@@ -3,6 +3,7 @@
 // "Reveal" is not lost to a vote arriving at the same moment.
 import { h, patch, fmt, replace } from "./dom.js";
 import { optionBars, markFor } from "./bars.js";
+import { evaluationResults, evaluationQuestions } from "./console-evaluation.js";
 
 const openDetails = new Set(); // which "Per table" / "Reasons" boxes the facilitator opened
 const editing = new Set(); // drafts whose text editor is open
@@ -21,7 +22,9 @@ export function activityCard(existing, activity, ctx) {
   const fetched = older.get(activity.id);
   patch(results, JSON.stringify([activity.state, activity.answered, activity.answered_by_table, activity.results,
     activity.posts, activity.whys, activity.posts_total, activity.whys_total, activity.hidden_on_screen,
-    fetched ? fetched.posts.length + fetched.whys.length : 0, ctx.tables.length]), () => resultsPart(activity, ctx));
+    fetched ? fetched.posts.length + fetched.whys.length : 0, ctx.tables.length,
+    activity.kind === "evaluation" ? [activity.questions, (ctx.segments || []).map((s) => [s.id, s.title])] : null]),
+  () => resultsPart(activity, ctx));
   return card;
 }
 
@@ -103,6 +106,9 @@ function textEditor(activity, ctx, redraw) {
 
 function resultsPart(activity, ctx) {
   const { S } = ctx;
+  if (activity.kind === "evaluation" && activity.state === "draft" && !activity.answered) {
+    return evaluationQuestions(activity, S);
+  }
   if (activity.state === "draft" && !activity.answered) {
     return activity.options.length && activity.kind !== "scale"
       ? h("ol", { class: "draft-options" }, activity.options.map((o, i) => h("li", {}, `${markFor(activity.kind, i)}. ${o}`)))
@@ -111,12 +117,14 @@ function resultsPart(activity, ctx) {
   const parts = [h("p", { class: "answered-line" }, fmt(activity.kind === "reflection" ? S.posted_n : S.answered_n,
     { n: activity.answered, total: ctx.participants }))];
   const offScreen = activity.hidden_on_screen || [];
-  if (offScreen.length) {
+  if (offScreen.length && activity.kind !== "evaluation") {
     const names = tableNames(ctx);
     parts.push(h("p", { class: "off-screen-line muted", title: fmt(S.not_on_screen, { n: ctx.minGroup || 3 }) },
       fmt(S.not_on_screen_tables, { tables: offScreen.map((n) => names.get(n) || String(n)).join(", ") })));
   }
-  if (activity.kind === "reflection") {
+  if (activity.kind === "evaluation") {
+    parts.push(h("p", { class: "hint eval-anonymous-note" }, S.evaluation_anonymous_note), evaluationResults(activity, ctx));
+  } else if (activity.kind === "reflection") {
     parts.push(postsByTable(activity, ctx));
   } else if (activity.results) {
     parts.push(optionBars(activity, activity.results.counts));

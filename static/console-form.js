@@ -2,7 +2,7 @@
 // none for a scale or a reflection), and the segment of the plan it goes into.
 import { h, fmt, letter } from "./dom.js";
 
-const LIMITS = { dilemma: [2, 4], poll: [2, 8], scale: [0, 0], reflection: [0, 0] };
+const LIMITS = { dilemma: [2, 4], poll: [2, 8], scale: [0, 0], reflection: [0, 0], evaluation: [0, 0] };
 
 export function setupForm(form, { S, onSubmit }) {
   const kind = form.elements.kind;

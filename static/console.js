@@ -80,7 +80,7 @@ const api = {
   agendas: () => getJSON(`/api/library/agendas?language=${encodeURIComponent(page.lang || "nb")}`),
 };
 
-const cardContext = (s) => ({ S, act, current: s.current, tables: s.tables, participants: s.participants,
+const cardContext = (s) => ({ S, act, current: s.current, tables: s.tables, participants: s.participants, segments: s.segments,
   setState: api.setState, showOnScreen: api.showOnScreen, setHidden: api.setHidden,
   editActivity: api.editActivity, minGroup: s.min_group, quote: api.quote, unquote: api.unquote,
   olderPosts: (id, offset) => getJSON(`${base}/activities/${id}/posts?offset=${offset}&limit=200`) });

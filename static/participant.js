@@ -60,6 +60,7 @@ function drawLive() {
     feedback,
     vote: (activity, option, why) => submit({ type: "vote", activity: activity.id, option, ...(why ? { why } : {}) }),
     post: (activity, text) => submit({ type: "post", activity: activity.id, text }),
+    evaluate: (activity, answers) => submit({ type: "evaluation", activity: activity.id, answers }),
   });
   updateBodyData();
 }

@@ -6,6 +6,7 @@
 // "To the question" button. Each activity remembers whether its story is open (store.js).
 import { h, replace, fmt, letter } from "./dom.js";
 import { marked, termButton, termIds } from "./terms.js";
+import { buildEvaluation, refreshEvaluation } from "./participant-evaluation.js";
 
 const MAX_TEXT = 1000;
 const QUOTE = 60; // characters of an answer or a post quoted back in "Saved"
@@ -36,6 +37,7 @@ export function frameText(activity, frame, S, saved) {
   if (frame.type === "post") {
     return saved ? fmt(S.saved_post, { text: excerpt(frame.text) }) : S.not_saved_post;
   }
+  if (frame.type === "evaluation") return saved ? S.evaluation_saved : S.not_saved_evaluation;
   const answer = activity && String(activity.id) === String(frame.activity) ? answerOf(activity, frame.option) : null;
   if (!saved) return answer ? fmt(S.not_saved_vote, answer) : S.not_saved_answer;
   if (!answer) return S.saved;
@@ -48,7 +50,8 @@ function roomStep(opts) {
 
 function signature(a, opts) {
   if (!a) return JSON.stringify(["none", roomStep(opts), opts.segment ? opts.segment.title : null]);
-  return JSON.stringify([a.id, a.kind, a.state, a.title, a.prompt, a.options, a.allow_why, a.case || null, a.marks || null]);
+  return JSON.stringify([a.id, a.kind, a.state, a.title, a.prompt, a.options, a.allow_why, a.case || null, a.marks || null,
+    a.questions || null, a.kind === "evaluation" ? roomStep(opts) : ""]);
 }
 
 /**
@@ -59,7 +62,9 @@ function signature(a, opts) {
  */
 export function renderActivity(container, activity, opts) {
   live = opts;
-  const shown = opts.closed ? null : activity;
+  // At the closing an evaluation not opened yet is no question: the thank-you shows instead.
+  const unopened = !!activity && activity.kind === "evaluation" && activity.state === "draft" && opts.closing;
+  const shown = opts.closed || unopened ? null : activity;
   const sig = signature(shown, opts);
   let handle = opts.previous;
   if (!handle || handle.sig !== sig || !container.contains(handle.root)) {
@@ -68,7 +73,8 @@ export function renderActivity(container, activity, opts) {
     replace(container, handle.root);
     if (opts.previous) announce(shown ? shown.title || opts.S.new_question : waitingTitle(opts));
   }
-  if (shown) refresh(handle, shown, opts);
+  if (shown && handle.refs.evaluation) refreshEvaluation(handle, shown, opts);
+  else if (shown) refresh(handle, shown, opts);
   else showError(handle.refs, opts);
   return handle;
 }
@@ -113,6 +119,7 @@ function showError(refs, opts) {
 function build(activity, opts) {
   const { S } = opts;
   if (!activity) return buildWaiting(opts);
+  if (activity.kind === "evaluation") return buildEvaluation(activity, opts);
   const refs = {};
   const open = activity.state === "open";
   const isVote = activity.kind !== "reflection";

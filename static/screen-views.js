@@ -6,6 +6,7 @@ import {
   S, page, MANY_TABLES, codePage, spacedCode, plural, screenFlags, density, chipWidth, heading, question, joinCornerWanted,
 } from "./screen-common.js";
 import { wallView } from "./screen-wall.js";
+import { isEvaluation, evaluationCount, evaluationSummaryView, evaluationOpenView } from "./screen-evaluation.js";
 
 /** Joining locked: no QR code or address to invite people who would be turned away. */
 function closedView(state) {
@@ -168,13 +169,16 @@ function agendaView(state) {
     h("ol", { class: "agenda-list fit", dataset: { fitMin: "1" } }, rows));
 }
 
-/** The closing step: a thank-you, and how many took part. */
+/** The closing step: a thank-you, and how many took part; with the day's evaluation open,
+ * how many have answered it (never what). */
 function closingView(state) {
-  return h("section", { class: "closing-view" },
+  const evaluation = isEvaluation(state.activity) && state.activity.state !== "draft" ? state.activity : null;
+  return h("section", { class: `closing-view${evaluation ? " has-evaluation" : ""}` },
     h("p", { class: "eyebrow" }, state.session.title),
     h("h1", { class: "closing-title" }, S.closing_title),
     h("p", { class: "closing-count" }, plural("took_part", state.participants)),
-    h("p", { class: "closing-text" }, S.closing_text));
+    evaluation ? evaluationCount(evaluation) : null,
+    h("p", { class: "closing-text" }, evaluation && evaluation.state === "open" ? S.evaluation_on_phones : S.closing_text));
 }
 
 /** The facilitator closed the session: answers are no longer taken. */
@@ -209,7 +213,9 @@ export function viewName(state) {
   if (screenFlags(state).join_page === true && !state.session.closed) return "join"; // over anything
   if (state.view === "agenda" && (state.agenda || []).length) return "agenda";
   if (state.session.closed) return "ended";
+  if (isEvaluation(state.activity) && state.activity.state === "revealed") return "evaluation";
   if (state.closing) return "closing";
+  if (isEvaluation(state.activity)) return "evaluation-count";
   if (state.activity) return state.activity.state;
   return state.segment ? "segment" : "join";
 }
@@ -221,6 +227,8 @@ export function viewFor(state, name) {
     case "agenda": return agendaView(state);
     case "ended": return endedView(state);
     case "closing": return closingView(state);
+    case "evaluation": return evaluationSummaryView(state, a);
+    case "evaluation-count": return evaluationOpenView(state, a);
     case "segment": return segmentView(state);
     case "revealed":
       if (a.kind === "reflection") return wallView(state, a);

@@ -7,14 +7,16 @@ backend runs it."""
 from __future__ import annotations
 
 import time
+import uuid
 from typing import TYPE_CHECKING
 
 import pytest
 
 from workshop.agenda import PlanSegment, SegmentSpec
-from workshop.domain import ActivityState, Session, activity_spec
+from workshop.domain import ActivityState, Session, Vote, activity_spec
 from workshop.errors import Conflict, Forbidden, NotFound
-from workshop.store.base import Quote, Store
+from workshop.evaluation import Evaluation, EvaluationRow, Row
+from workshop.store.base import IdTaken, Quote, Store
 
 if TYPE_CHECKING:
     from tests.store_contract import StoreContract as _Base
@@ -22,6 +24,14 @@ else:
     _Base = object
 
 OPEN, CLOSED = ActivityState.OPEN, ActivityState.CLOSED
+QUESTIONS = [
+    {"key": "useful", "kind": "scale", "prompt": "Nyttig?"},
+    {"key": "comment", "kind": "text", "prompt": "Hva kan bli bedre?"},
+]
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
 
 
 class DayContract(_Base):
@@ -155,3 +165,44 @@ class DayContract(_Base):
         with pytest.raises(Conflict):
             await store.change_table(session.id, p.id, 2)
         assert (await store.seated(session.id))[1] == 1
+
+    # --- the evaluation -----------------------------------------------------------------
+
+    async def test_an_evaluation_is_stored_once_and_the_latest_counts(self, store: Store):
+        session = await self.session(store)
+        spec = activity_spec("evaluation", "Evaluering", questions=QUESTIONS)
+        made = await store.add_activity(session.id, spec)
+        await store.set_activity_states(session.id, {made.id: OPEN}, made.id)
+        p = await self.seat(store, session)
+        first = Evaluation(new_id(), made.id, p.id, (Row("useful", 2), Row("comment", text="Ok")))
+        assert await store.record_evaluation(first) is True
+        assert await store.record_evaluation(first) is False  # a repeat
+        poll = await store.add_activity(session.id, activity_spec("poll", "?", ["A", "B"]))
+        await store.set_activity_states(session.id, {poll.id: OPEN})
+        vote = self.vote(p, poll.id, 0)
+        assert await store.record_vote(vote)
+        with pytest.raises(IdTaken):  # ids are one namespace across kinds
+            await store.record_evaluation(Evaluation(vote.id, made.id, p.id, ()))
+        with pytest.raises(IdTaken):
+            await store.record_vote(Vote(first.id, poll.id, p.id, p.table, 0))
+        later = Evaluation(new_id(), made.id, p.id, (Row("useful", 5),))
+        assert await store.record_evaluation(later) is True
+        rows = await store.evaluation_rows([made.id])
+        assert rows == {made.id: [EvaluationRow(p.id, p.table, "useful", 5, None)]}
+        assert (await store.answers(p.id)).evaluations == {made.id: [Row("useful", 5)]}
+        assert (await store.activity(session.id, made.id)).questions == spec.questions  # type: ignore[union-attr]
+        # Removed: their evaluation leaves every count.
+        await store.remove_participant(session.id, p.id)
+        assert await store.evaluation_rows([made.id]) == {}
+
+    async def test_no_evaluation_unless_it_is_open(self, store: Store):
+        session = await self.session(store)
+        made = await store.add_activity(
+            session.id, activity_spec("evaluation", "Evaluering", questions=QUESTIONS)
+        )
+        p = await self.seat(store, session)
+        with pytest.raises(Conflict):
+            await store.record_evaluation(Evaluation(new_id(), made.id, p.id, (Row("useful", 3),)))
+        poll = await self.open_activity(store, session)
+        with pytest.raises(Conflict):
+            await store.record_evaluation(Evaluation(new_id(), poll, p.id, (Row("useful", 3),)))

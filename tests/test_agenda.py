@@ -72,7 +72,10 @@ async def test_a_template_run_from_start_to_end_moves_screen_and_phones_in_step(
     expected_activities = sum(
         len(library.cases[c].text("nb").activities) for s in template.segments for c in s.cases
     )
-    assert len(state["activities"]) == expected_activities
+    # And the closing's evaluation, outside the segments.
+    assert len(state["activities"]) == expected_activities + 1
+    closing = next(a for a in state["activities"] if a["kind"] == "evaluation")
+    assert closing["segment"] is None
     first_case = library.cases[template.segments[1].cases[0]].text("nb")
     case_activities = [a for a in state["activities"] if a["case"]]
     copied = state["cases"][str(case_activities[0]["case"]["id"])]
@@ -116,7 +119,7 @@ async def test_a_template_run_from_start_to_end_moves_screen_and_phones_in_step(
     assert last["segment"] == {"title": state["segments"][-1]["title"]}
     assert (await _console(facilitator, code))["next"] == {
         "segment": None,
-        "activity": None,
+        "activity": closing["id"],
         "closing": True,
     }
     # A second press from a console that saw an earlier step changes nothing.
@@ -127,7 +130,11 @@ async def test_a_template_run_from_start_to_end_moves_screen_and_phones_in_step(
     assert "moved on" in expect_error(response, 409)
     assert (await _console(facilitator, code))["current_segment"] == steps[-1][0]
     # After the last step every plan ends with its closing: a thank-you on every screen.
-    assert await _next(facilitator, code) == {"segment": None, "activity": None, "closing": True}
+    assert await _next(facilitator, code) == {
+        "segment": None,
+        "activity": closing["id"],
+        "closing": True,
+    }
     await screen.wait_for(lambda m: m.get("closing") is True and m["participants"] == 12)
     for phone in phones:
         assert phone.socket is not None

@@ -138,7 +138,7 @@ def test_a_plan_file_is_checked_whole():
 
 
 def test_a_term_is_marked_where_it_first_appears_in_a_text():
-    from workshop.snapshots import first_marks_only
+    from workshop.marks import first_marks_only
 
     runs = [
         ("Det ", None),

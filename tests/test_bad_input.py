@@ -486,9 +486,10 @@ async def test_bodies_that_are_not_json_objects(
 async def test_activity_rules(anna: httpx.AsyncClient):
     code = (await new_session(anna, language="en"))["code"]
     path = f"/api/sessions/{code}/activities"
+    KINDS = "Kind must be dilemma, poll, scale, reflection or evaluation."
     for body, message in [
-        ({"kind": "quiz", "prompt": "?"}, "Kind must be dilemma, poll, scale or reflection."),
-        ({"prompt": "?"}, "Kind must be dilemma, poll, scale or reflection."),
+        ({"kind": "quiz", "prompt": "?"}, KINDS),
+        ({"prompt": "?"}, KINDS),
         (
             {"kind": "dilemma", "prompt": "?", "options": ["A"]},
             "A dilemma needs from 2 to 4 options.",

@@ -14,7 +14,7 @@ import httpx
 from playwright.async_api import Browser, Page, expect
 
 from tests.chromium import ARTIFACTS
-from tests.live import Phone, Server, new_session
+from tests.live import Phone, Server, new_id, new_session
 from tests.test_browser_agenda import SCREEN, TEMPLATE, TIMEOUT, console_page, nb, watch_errors
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "nb-NO", "is_mobile": True}
@@ -109,6 +109,20 @@ async def test_the_two_hour_template_from_first_step_to_a_closed_session(
     await expect(page.locator("body")).to_contain_text(
         nb("Thank you for taking part today"), timeout=TIMEOUT
     )
+    # The closing opens the evaluation: every phone answers it.
+    closing = next(a for a in plan["activities"] if a["kind"] == "evaluation")
+    busy = [s["id"] for s in plan["segments"] if s["activities"]]
+    for n, phone in enumerate(phones):
+        assert phone.socket is not None
+        frame = {
+            "type": "evaluation",
+            "id": new_id(),
+            "activity": closing["id"],
+            "answers": {"topics": busy[: n % 2 + 1], "useful": n % 5 + 1, "again": "yes"},
+        }
+        since = len(phone.socket.received)
+        await phone.socket.send(frame)
+        assert (await phone.socket.reply_to(frame["id"], since=since))["type"] == "ack"
     console.once("dialog", lambda dialog: dialog.accept())
     await console.locator("#close-session").click()
     await expect(console.locator("#closed-banner")).to_be_visible(timeout=TIMEOUT)
@@ -124,7 +138,9 @@ async def test_the_two_hour_template_from_first_step_to_a_closed_session(
     results = (await facilitator.get(f"/api/sessions/{code}/results")).json()["activities"]
     for result in results:
         kind = activities[result["id"]]["kind"]
-        if kind == "reflection":
+        if kind == "evaluation":
+            assert result["responses"] == PHONES - 1, result
+        elif kind == "reflection":
             assert len(result["posts"]) == PHONES - 1
         else:
             assert sum(result["counts"]) == PHONES, result

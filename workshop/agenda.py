@@ -216,17 +216,22 @@ def timer_seconds(value: object) -> int:
 
 def run_of_show(segments: Sequence[Segment], activities: Sequence[Activity]) -> list[Step]:
     """Every step of the day in order: each segment, then its activities; activities in no
-    segment after them; then the closing."""
+    segment after them; then the closing, which opens the day's evaluation (the first one
+    outside the plan's segments) when there is one."""
     by_segment: dict[int | None, list[Activity]] = {}
+    closing: int | None = None  # the first evaluation outside the plan: the closing's
     for activity in sorted(activities, key=lambda a: a.position):
+        if closing is None and activity.segment_id is None and activity.is_evaluation:
+            closing = activity.id
+            continue
         by_segment.setdefault(activity.segment_id, []).append(activity)
     steps: list[Step] = []
     for segment in sorted(segments, key=lambda s: s.position):
         steps.append(Step(segment.id, None))
         steps.extend(Step(segment.id, a.id) for a in by_segment.get(segment.id, []))
     steps.extend(Step(None, a.id) for a in by_segment.get(None, []))
-    if steps:  # an empty plan has nothing to close yet
-        steps.append(Step(None, None, closing=True))
+    if steps or closing is not None:  # an empty plan has nothing to close yet
+        steps.append(Step(None, closing, closing=True))
     return steps
 
 

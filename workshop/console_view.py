@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from workshop import evaluation
 from workshop.agenda import next_step, run_of_show
 from workshop.bounds import Slots, fill
 from workshop.day_view import segment_view, timings
 from workshop.domain import Activity, Post, Why
+from workshop.marks import Marks
 from workshop.privacy import DEFAULT_MIN_GROUP
 from workshop.snapshots import (
-    Marks,
     case_view,
     live_activity,
     post_view,
@@ -22,6 +23,7 @@ from workshop.snapshots import (
     screen_state,
     table_names,
     tally_of,
+    topics_of,
 )
 from workshop.store.base import Room
 
@@ -86,8 +88,21 @@ def console_state(
 
 def results(room: Room) -> dict[str, Any]:
     """`GET /api/sessions/{code}/results`."""
-    out = []
+    out: list[dict[str, Any]] = []
     for activity in room.activities:
+        if activity.is_evaluation:
+            rows = room.evaluations.get(activity.id, [])
+            out.append(
+                {
+                    "id": activity.id,
+                    "kind": activity.kind.value,
+                    "state": activity.state.value,
+                    "responses": evaluation.responses(rows),
+                    "questions": evaluation.questions_view(activity.questions, topics_of(room)),
+                    "summary": evaluation.summary(activity.questions, rows),
+                }
+            )
+            continue
         tally = tally_of(room, activity)
         out.append(
             {

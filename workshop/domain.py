@@ -10,8 +10,12 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from workshop.errors import N_, Conflict, Invalid
+
+if TYPE_CHECKING:
+    from workshop.evaluation import Question
 
 # Limits count characters as a person counts them (len of the text), never bytes.
 MAX_TEXT = 1000
@@ -60,6 +64,7 @@ class ActivityKind(StrEnum):
     POLL = "poll"
     SCALE = "scale"
     REFLECTION = "reflection"
+    EVALUATION = "evaluation"  # the day's evaluation: several questions, one frame (evaluation.py)
 
 
 class ActivityState(StrEnum):
@@ -87,6 +92,7 @@ class Facilitator:
     id: int
     username: str
     password_hash: str
+    role: str = "facilitator"  # "facilitator", "coordinator" or "admin" (workshop/over_time.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +127,9 @@ class Session:
     show_law: bool = False  # the screen shows a revealed case's "what the law says"
     wall_page: int = 0  # the wall page the facilitator stepped to (the screen also pages)
     table_changes: bool = True  # participants may move themselves to another table
+    organisation: str = ""  # the council the session was for
+    region: str = ""
+    texts_deleted_at: float | None = None  # participants' texts and names deleted (retention)
 
     @property
     def closed(self) -> bool:
@@ -146,6 +155,7 @@ class ActivitySpec:
     title: str = ""
     options: tuple[str, ...] = ()
     allow_why: bool = False
+    questions: tuple[Question, ...] = ()  # an evaluation's
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +171,7 @@ class Activity:
     state: ActivityState = ActivityState.DRAFT
     segment_id: int | None = None  # its place in the day's plan
     case_id: int | None = None  # the session's copy of the case it belongs to
+    questions: tuple[Question, ...] = ()  # an evaluation's (evaluation.py)
 
     @property
     def option_count(self) -> int:
@@ -169,8 +180,12 @@ class Activity:
         return len(self.options)
 
     @property
+    def is_evaluation(self) -> bool:
+        return self.kind is ActivityKind.EVALUATION
+
+    @property
     def is_vote(self) -> bool:
-        return self.kind is not ActivityKind.REFLECTION
+        return self.kind not in (ActivityKind.REFLECTION, ActivityKind.EVALUATION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,11 +319,12 @@ def activity_spec(
     options: object = None,
     title: object = None,
     allow_why: object = None,
+    questions: object = None,
 ) -> ActivitySpec:
     try:
         kind = ActivityKind(kind)
     except ValueError:
-        raise Invalid(N_("Kind must be dilemma, poll, scale or reflection.")) from None
+        raise Invalid(N_("Kind must be dilemma, poll, scale, reflection or evaluation.")) from None
     prompt_text = clean_text(prompt, what=N_("The text"), limit=MAX_PROMPT)
     title_text = clean_text(title, what=N_("The title"), limit=MAX_TITLE, required=False)
     labels: tuple[str, ...] = ()
@@ -327,7 +343,14 @@ def activity_spec(
     if allow_why is not None and not isinstance(allow_why, bool):
         raise Invalid(N_("allow_why must be true or false."))
     why = kind is ActivityKind.DILEMMA and allow_why is not False
-    return ActivitySpec(kind, prompt_text, title_text, labels, why)
+    asked: tuple[Question, ...] = ()
+    if kind is ActivityKind.EVALUATION and questions is not None:
+        from workshop.evaluation import questions_of  # evaluation.py builds on this module
+
+        asked = questions_of(questions)
+    elif questions is not None:
+        raise Invalid(N_("Only an evaluation has questions."))
+    return ActivitySpec(kind, prompt_text, title_text, labels, why, asked)
 
 
 def check_move(current: ActivityState, target: object) -> ActivityState:
@@ -363,6 +386,8 @@ def states_after_move(
 
 
 def check_vote(activity: Activity, option: object, why: object) -> tuple[int, str]:
+    if activity.kind is ActivityKind.EVALUATION:
+        raise Invalid(N_("This is the evaluation: send it as one evaluation."))
     if not activity.is_vote:
         raise Invalid(N_("This activity takes written answers, not votes."))
     if isinstance(option, bool) or not isinstance(option, int):
@@ -376,6 +401,8 @@ def check_vote(activity: Activity, option: object, why: object) -> tuple[int, st
 
 
 def check_post(activity: Activity, text: object) -> str:
+    if activity.kind is ActivityKind.EVALUATION:
+        raise Invalid(N_("This is the evaluation: send it as one evaluation."))
     if activity.kind is not ActivityKind.REFLECTION:
         raise Invalid(N_("This activity takes votes, not written answers."))
     return clean_text(text, what=N_("Your text"), limit=MAX_TEXT)

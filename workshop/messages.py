@@ -31,6 +31,15 @@ class PostMessage:
 
 
 @dataclass(frozen=True)
+class EvaluationMessage:
+    """A participant's whole evaluation, one frame: {question key: answer}."""
+
+    id: str
+    activity: int
+    answers: object
+
+
+@dataclass(frozen=True)
 class SeatMessage:
     """A participant moving themselves to another table."""
 
@@ -48,12 +57,13 @@ class PongMessage:
     """A page's answer to the server's heartbeat `ping`."""
 
 
-Inbound = VoteMessage | PostMessage | SeatMessage | PingMessage | PongMessage
+Inbound = VoteMessage | PostMessage | EvaluationMessage | SeatMessage | PingMessage | PongMessage
 
 # type -> who may send it
 INBOUND_TYPES = {
     "vote": "participant",
     "post": "participant",
+    "evaluation": "participant",
     "seat": "participant",
     "ping": "any",
     "pong": "any",
@@ -118,6 +128,11 @@ def parse(text: str) -> Inbound:
         raise FrameError(N_("The message must name an activity."), id=client_id)
     if kind == "vote":
         return VoteMessage(client_id, activity, data.get("option"), _text(data, "why", client_id))
+    if kind == "evaluation":
+        answers = data.get("answers")
+        if not isinstance(answers, dict):
+            raise FrameError(N_("An evaluation's answers must be an object."), id=client_id)
+        return EvaluationMessage(client_id, activity, answers)
     return PostMessage(client_id, activity, _text(data, "text", client_id))
 
 

@@ -18,6 +18,7 @@ from workshop.agenda import (
 )
 from workshop.domain import Activity, activity_spec
 from workshop.errors import N_, Invalid
+from workshop.evaluation import question_json
 
 PLAN_FORMAT = "workshop-plan"
 PLAN_VERSION = 1
@@ -35,13 +36,16 @@ def plan_file(
     `start` is its planned start by `timing`."""
 
     def activity_view(a: Activity) -> dict[str, Any]:
-        return {
+        view = {
             "kind": a.kind.value,
             "title": a.title,
             "prompt": a.prompt,
             "options": list(a.options),
             "allow_why": a.allow_why,
         }
+        if a.questions:
+            view["questions"] = [question_json(q) for q in a.questions]
+        return view
 
     def items(segment_id: int | None) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -119,6 +123,7 @@ def read_plan(data: object) -> tuple[PlanSegment, ...]:
                             a.get("options"),
                             a.get("title"),
                             a.get("allow_why"),
+                            a.get("questions"),
                         )
                         for a in item["activities"]
                         if isinstance(a, dict)

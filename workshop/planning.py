@@ -26,7 +26,9 @@ from workshop.domain import (
     is_row_id,
 )
 from workshop.errors import N_, Invalid, NotFound
+from workshop.evaluation import default_questions, question_json
 from workshop.hub import CONSOLE, PHONES, SCREEN
+from workshop.i18n import gettext_for
 from workshop.library import Case, Library
 from workshop.plan_file import plan_file, read_plan
 from workshop.store import Store
@@ -149,6 +151,9 @@ class Planning:
             for s in agenda.segments
         ]
         made = await self.store.add_plan(session.id, plan, days=days_of(plan))
+        # Every template's closing holds the programme's evaluation.
+        if not any(a.is_evaluation for a in await self.store.activities(session.id)):
+            await self.store.add_activity(session.id, evaluation_spec(session.language, {}))
         await self._publish(session, CONSOLE, SCREEN)
         return [segment_id for segment_id, _ in made]
 
@@ -212,13 +217,17 @@ class Planning:
         await self._publish(session, CONSOLE, SCREEN, PHONES)
 
     async def add_activity(self, session: Session, body: Mapping[str, Any]) -> int:
-        spec = activity_spec(
-            body.get("kind"),
-            body.get("prompt"),
-            body.get("options"),
-            body.get("title"),
-            body.get("allow_why"),
-        )
+        if body.get("kind") == ActivityKind.EVALUATION.value:
+            spec = evaluation_spec(session.language, body)
+        else:
+            spec = activity_spec(
+                body.get("kind"),
+                body.get("prompt"),
+                body.get("options"),
+                body.get("title"),
+                body.get("allow_why"),
+                body.get("questions"),
+            )
         segment = body.get("segment")
         if segment is not None and (isinstance(segment, bool) or not isinstance(segment, int)):
             raise Invalid(N_("The segment must be a segment id."))
@@ -231,7 +240,7 @@ class Planning:
     ) -> None:
         """Move a draft within its segment (`position`), or change its text for this
         session (`title`, `prompt`, `options`, `allow_why`)."""
-        edits = {"title", "prompt", "options", "allow_why"} & body.keys()
+        edits = {"title", "prompt", "options", "allow_why", "questions"} & body.keys()
         if edits:
             activity = await self.store.activity(session.id, activity_id)
             if activity is None:
@@ -242,6 +251,7 @@ class Planning:
                 body.get("options", list(activity.options) or None),
                 body.get("title", activity.title),
                 body.get("allow_why", activity.allow_why),
+                body.get("questions", [question_json(q) for q in activity.questions] or None),
             )
             await self.store.update_activity(session.id, activity_id, spec)
             self._forget(session.id, activity_id)
@@ -273,6 +283,21 @@ class Planning:
         made = await self.store.add_plan(session.id, plan, days=days_of(plan))
         await self._publish(session, CONSOLE, SCREEN)
         return [segment_id for segment_id, _ in made]
+
+
+def evaluation_spec(language: str, body: Mapping[str, Any]) -> ActivitySpec:
+    """An evaluation: the programme's questions in the session's language unless the
+    facilitator gives their own."""
+    questions = body.get("questions")
+    defaults = [question_json(q) for q in default_questions(language)]
+    return activity_spec(
+        ActivityKind.EVALUATION.value,
+        body.get("prompt") or gettext_for(language, N_("Evaluation of the day")),
+        None,
+        body.get("title"),
+        None,
+        defaults if questions is None else questions,
+    )
 
 
 def case_summary(case: Case, language: str) -> dict[str, Any]:

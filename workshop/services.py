@@ -11,13 +11,14 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from workshop import auth, console_view, snapshots
+from workshop import auth, console_view, evaluation, snapshots
 from workshop.accounts import Accounts
 from workshop.domain import (
     DEFAULT_CAPACITY,
     MAX_NAME,
     MAX_TITLE,
     Activity,
+    ActivityKind,
     ActivityState,
     Facilitator,
     Participant,
@@ -42,7 +43,8 @@ from workshop.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from workshop.hub import CONSOLE, PHONES, SCREEN, Broadcast, Hubs
 from workshop.i18n import gettext_for
 from workshop.library import Library
-from workshop.messages import PostMessage, VoteMessage, dumps
+from workshop.marks import Marks, first_marks_only
+from workshop.messages import EvaluationMessage, PostMessage, VoteMessage, dumps
 from workshop.planning import Planning
 from workshop.running import Running
 from workshop.seating import REMOVED, choose_table, participant_cap
@@ -85,11 +87,14 @@ class Workshop:
         self.library = library or Library(cases={}, agendas={}, glossaries={}, tags={}, problems=[])
         self.planning = Planning(store, self.library, self._publish, self._forget_activity)
         self.running = Running(store, self._publish)
+        from workshop.transfer import Transfer  # the session file (exports and import)
+
+        self.transfer = Transfer(store)
         self._asks: dict[tuple[int, object], Activity] = {}
         self._removed: set[int] = set()  # participants removed while their socket is open
         self._marked = functools.lru_cache(maxsize=MARKED_KEPT)(self._mark)
 
-    def marks(self, language: str) -> snapshots.Marks:
+    def marks(self, language: str) -> Marks:
         """Glossary marks in `language`, for one snapshot. Texts are marked once and kept:
         the console's snapshot carries the whole day's case texts ten times a second."""
         glossary = self.library.glossary(language)
@@ -101,10 +106,10 @@ class Workshop:
             term = glossary.explain(term_id)
             return term.term, term.explanation
 
-        return snapshots.Marks(mark if len(glossary) else None, explain)
+        return Marks(mark if len(glossary) else None, explain)
 
     def _mark(self, language: str, text: str) -> list[tuple[str, str | None]]:
-        return snapshots.first_marks_only(self.library.glossary(language).mark(text))
+        return first_marks_only(self.library.glossary(language).mark(text))
 
     # --- sessions -----------------------------------------------------------------------
 
@@ -345,7 +350,9 @@ class Workshop:
                 "name": participant.name,
                 "table": {"number": participant.table, "name": table.name if table else ""},
             },
-            "answers": snapshots.answers_view(await self.store.answers(participant.id)),
+            "answers": snapshots.answers_view(
+                await self.store.answers(participant.id), room.activities
+            ),
         }
 
     async def vote(self, session: Session, participant: Participant, msg: VoteMessage) -> None:
@@ -362,6 +369,19 @@ class Workshop:
         text = check_post(activity, msg.text)
         post = Post(msg.id, activity.id, participant.id, participant.table, text)
         if await self._record(self.store.record_post(post)):
+            await self._publish(session, SCREEN, CONSOLE)
+
+    async def evaluate(
+        self, session: Session, participant: Participant, msg: EvaluationMessage
+    ) -> None:
+        self._check_present(participant)
+        activity = await self._answerable(session, msg.activity)
+        if activity.kind is not ActivityKind.EVALUATION:
+            raise Invalid(N_("This activity is not the evaluation."))
+        segments = [s.id for s in await self.store.segments(session.id)]
+        rows = evaluation.check_answers(activity.questions, msg.answers, segments)
+        answer = evaluation.Evaluation(msg.id, activity.id, participant.id, rows)
+        if await self._record(self.store.record_evaluation(answer)):
             await self._publish(session, SCREEN, CONSOLE)
 
     async def _record(self, write: Any) -> bool:

@@ -8,10 +8,11 @@ once the facilitator reveals it; the console always.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
+from workshop import evaluation
 from workshop.agenda import SessionCase
 from workshop.bounds import Slots, encoded_size, fill
 from workshop.day_view import (
@@ -33,50 +34,12 @@ from workshop.domain import (
     Tally,
 )
 from workshop.i18n import gettext_for
+from workshop.marks import Marks
 from workshop.privacy import DEFAULT_MIN_GROUP, hidden_tables
 from workshop.store.base import ROOM_POSTS, Answers, Room
 
-Mark = Callable[[str], list[tuple[str, str | None]]]
-"""A glossary's `mark`: a text as runs of (text, term id or None)."""
-
 ANSWERS_BUDGET = 96 * 1024  # a phone's own earlier posts in its welcome
 PAGE_LIMIT = 200  # posts (or whys) per page of `GET …/activities/{id}/posts`
-
-
-def first_marks_only(runs: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
-    """Each term marked where it first appears in a text: a story with "kommunestyret" in
-    every paragraph gets one underline, not six."""
-    out: list[tuple[str, str | None]] = []
-    seen: set[str] = set()
-    for text, term_id in runs:
-        if term_id is not None and term_id in seen:
-            term_id = None
-        if term_id is not None:
-            seen.add(term_id)
-        if term_id is None and out and out[-1][1] is None:
-            out[-1] = (out[-1][0] + text, None)
-        else:
-            out.append((text, term_id))
-    return out
-
-
-class Marks:
-    """Glossary marks for the texts a reader sees, and the terms they use (docs/api.md)."""
-
-    def __init__(self, mark: Mark | None, explain: Callable[[str], tuple[str, str]]) -> None:
-        self._mark = mark
-        self._explain = explain
-        self.terms: dict[str, dict[str, str]] = {}
-
-    def __call__(self, text: str) -> list[list[Any]]:
-        if self._mark is None or not text:
-            return [[text, None]]
-        runs = self._mark(text)
-        for _, term_id in runs:
-            if term_id is not None and term_id not in self.terms:
-                term, explanation = self._explain(term_id)
-                self.terms[term_id] = {"term": term, "explanation": explanation}
-        return [[run, term_id] for run, term_id in runs]
 
 
 def law_view(case: SessionCase) -> list[dict[str, str]]:
@@ -110,10 +73,14 @@ def case_view(
 
 
 def marked_activity(
-    activity: Activity, language: str, case: SessionCase | None, marks: Marks | None
+    activity: Activity,
+    language: str,
+    case: SessionCase | None,
+    marks: Marks | None,
+    topics: Sequence[tuple[int, str]] = (),
 ) -> dict[str, Any]:
     """What a phone shows of an activity: with its case's text, and glossary marks."""
-    view = activity_view(activity, language)
+    view = activity_view(activity, language, topics)
     view["case"] = case_view(case, marks, notes=False) if case else None
     if marks is not None:
         view["marks"] = {
@@ -124,11 +91,14 @@ def marked_activity(
     return view
 
 
-def activity_view(activity: Activity, language: str) -> dict[str, Any]:
+def activity_view(
+    activity: Activity, language: str, topics: Sequence[tuple[int, str]] = ()
+) -> dict[str, Any]:
+    """`topics` are the plan's segments (id, title): an evaluation's topics to choose from."""
     options = list(activity.options)
     if activity.kind is ActivityKind.SCALE:
         options = [gettext_for(language, label) for label in SCALE_LABELS]
-    return {
+    view = {
         "id": activity.id,
         "kind": activity.kind.value,
         "title": activity.title,
@@ -137,6 +107,17 @@ def activity_view(activity: Activity, language: str) -> dict[str, Any]:
         "allow_why": activity.allow_why,
         "state": activity.state.value,
     }
+    if activity.is_evaluation:
+        view["questions"] = evaluation.questions_view(activity.questions, topics)
+    return view
+
+
+def topics_of(room: Room) -> list[tuple[int, str]]:
+    """An evaluation's topics: the segments that had something to do (not the breaks or
+    the welcome), or every segment of a plan without activities in them."""
+    busy = {a.segment_id for a in room.activities if a.segment_id is not None}
+    segments = [s for s in room.segments if s.id in busy] or room.segments
+    return [(s.id, s.title) for s in segments]
 
 
 def tally_of(room: Room, activity: Activity) -> Tally:
@@ -156,6 +137,11 @@ def answered(room: Room, activity: Activity, tally: Tally | None) -> dict[int, i
     None for a reflection."""
     if tally is not None:
         return tally.answered_by_table()
+    if activity.is_evaluation:
+        people: dict[int, set[int]] = {}
+        for row in room.evaluations.get(activity.id, ()):
+            people.setdefault(row.table, set()).add(row.participant_id)
+        return {table: len(ids) for table, ids in people.items()}
     return {table: people for table, (people, _) in room.posters.get(activity.id, {}).items()}
 
 
@@ -197,7 +183,7 @@ def live_activity(
     """An activity with its answers: everything for the console, what may be shown on screen.
     `names` are the table names by number. Its posts and whys are left empty, with their
     candidates added to `slots` for `fill`."""
-    view = activity_view(activity, room.session.language)
+    view = activity_view(activity, room.session.language, topics_of(room))
     case = room.cases.get(activity.case_id) if activity.case_id is not None else None
     if case is None:
         view["case"] = None
@@ -225,6 +211,12 @@ def live_activity(
         view["hidden_on_screen"] = sorted(hidden)
     shown = console or activity.state is ActivityState.REVEALED
     view["results"] = results_view(tally, off_screen) if shown and tally is not None else None
+    if activity.is_evaluation and shown:  # never a free text on the screen
+        rows = room.evaluations.get(activity.id, [])
+        view["results"] = {
+            "responses": evaluation.responses(rows),
+            "summary": evaluation.summary(activity.questions, rows, texts=console),
+        }
     posts, visible, whys = room.totals.get(activity.id, (0, 0, 0))
     if activity.kind is ActivityKind.REFLECTION and shown:
         view["posts"] = []
@@ -346,7 +338,9 @@ def phone_state(room: Room, mark: Marks) -> dict[str, Any]:
     return {
         "type": "activity",
         "version": session.version,
-        "activity": marked_activity(current, session.language, case, mark) if current else None,
+        "activity": marked_activity(current, session.language, case, mark, topics_of(room))
+        if current
+        else None,
         "segment": {"title": segment.title} if segment else None,
         "closing": session.closing,
         "closed": session.closed,
@@ -357,10 +351,16 @@ def phone_state(room: Room, mark: Marks) -> dict[str, Any]:
     }
 
 
-def answers_view(answers: Answers, budget: int = ANSWERS_BUDGET) -> dict[str, Any]:
+def answers_view(
+    answers: Answers,
+    activities: Sequence[Activity] = (),
+    budget: int = ANSWERS_BUDGET,
+) -> dict[str, Any]:
     """A phone's own answers; of its posts, the newest that fit in `budget` bytes (a phone
-    that posted a whole wall gets a welcome it can still carry)."""
-    ids = set(answers.votes) | set(answers.posts)
+    that posted a whole wall gets a welcome it can still carry). `activities` give an
+    evaluation's questions, to read its stored rows back as the frame's answers."""
+    ids = set(answers.votes) | set(answers.posts) | set(answers.evaluations)
+    questions = {a.id: a.questions for a in activities}
     out: dict[str, Any] = {}
     for activity_id in sorted(ids):
         vote = answers.votes.get(activity_id)
@@ -368,6 +368,11 @@ def answers_view(answers: Answers, budget: int = ANSWERS_BUDGET) -> dict[str, An
             "vote": {"option": vote.option, "why": vote.why} if vote else None,
             "posts": [],
         }
+        if activity_id in answers.evaluations:
+            rows = answers.evaluations[activity_id]
+            out[str(activity_id)]["evaluation"] = evaluation.own_answers(
+                questions.get(activity_id, ()), rows
+            )
     newest = sorted(
         (p for posts in answers.posts.values() for p in posts),
         key=lambda p: p.created_at,

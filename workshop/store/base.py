@@ -19,6 +19,9 @@ from workshop.domain import (
     Vote,
     Why,
 )
+from workshop.evaluation import Evaluation, EvaluationRow, Row
+from workshop.over_time import EvaluationCounts, EvaluationFilter, SessionOverview
+from workshop.session_file import SessionRecord
 
 
 class IdTaken(Exception):
@@ -69,6 +72,8 @@ class Room:
     cases: dict[int, SessionCase] = field(default_factory=dict)
     days: dict[int, PlanDay] = field(default_factory=dict)
     quotes: dict[int, list[Quote]] = field(default_factory=dict)  # activity id -> on screen
+    # activity id -> each participant's latest evaluation answers
+    evaluations: dict[int, list[EvaluationRow]] = field(default_factory=dict)
 
     def segment(self, segment_id: int | None) -> Segment | None:
         return next((s for s in self.segments if s.id == segment_id), None)
@@ -87,6 +92,7 @@ class Answers:
 
     votes: dict[int, Vote] = field(default_factory=dict)  # latest per activity
     posts: dict[int, list[Post]] = field(default_factory=dict)
+    evaluations: dict[int, list[Row]] = field(default_factory=dict)  # latest per activity
 
 
 class Store(Protocol):
@@ -98,7 +104,12 @@ class Store(Protocol):
     async def set_setting(self, key: str, value: str | None) -> None: ...
 
     # facilitators
-    async def add_facilitator(self, username: str, password_hash: str) -> Facilitator: ...
+    async def add_facilitator(
+        self, username: str, password_hash: str, role: str | None = None
+    ) -> Facilitator:
+        """Without `role`: admin for the server's first account, facilitator after it."""
+        ...
+
     async def facilitator(self, facilitator_id: int) -> Facilitator | None: ...
     async def facilitator_by_name(self, username: str) -> Facilitator | None: ...
     async def count_facilitators(self) -> int: ...
@@ -275,6 +286,15 @@ class Store(Protocol):
         ...
 
     async def record_post(self, post: Post) -> bool: ...
+    async def record_evaluation(self, answer: Evaluation) -> bool:
+        """Like `record_vote`: stored while the evaluation is open, the participant's
+        latest replaces their earlier one; False for a repeat of the same id."""
+        ...
+
+    async def evaluation_rows(self, activity_ids: list[int]) -> dict[int, list[EvaluationRow]]:
+        """Each participant's latest evaluation answers, by activity."""
+        ...
+
     async def set_post_hidden(self, session_id: int, post_id: str, hidden: bool) -> bool: ...
 
     # reading what the room shows
@@ -289,4 +309,48 @@ class Store(Protocol):
     ) -> tuple[list[Post], list[Why], int]:
         """An activity's posts (a reflection) or whys (a vote), newest first from `offset`,
         and how many there are in all."""
+        ...
+
+    # sessions over time (workshop/over_time.py)
+    async def session_overviews(self, facilitator_id: int) -> list[SessionOverview]:
+        """A facilitator's sessions, newest first, with their date, state and counts."""
+        ...
+
+    async def set_session_place(
+        self, session_id: int, *, organisation: str | None = None, region: str | None = None
+    ) -> Session: ...
+    async def delete_session(self, session_id: int) -> bool:
+        """The session and every row of it; False when it was already gone."""
+        ...
+
+    async def facilitators(self) -> list[Facilitator]: ...
+    async def set_role(self, facilitator_id: int, role: str) -> Facilitator | None:
+        """None for no such account; Conflict when no admin would be left."""
+        ...
+
+    async def delete_old_texts(self, closed_before: float, now: float) -> list[int]:
+        """Participants' texts and names of sessions closed by `closed_before`, keeping the
+        numbers; the ids of the sessions done now."""
+        ...
+
+    async def evaluation_counts(self, where: EvaluationFilter) -> EvaluationCounts:
+        """The coordinator's counts, per month, from the stored answers."""
+        ...
+
+    # a whole session out and in (the session file)
+    async def dump_session(self, session_id: int) -> SessionRecord | None:
+        """Every row of the session (participants without tokens), read in one moment."""
+        ...
+
+    async def load_session(
+        self,
+        record: SessionRecord,
+        *,
+        code: str,
+        facilitator_id: int,
+        screen_key: str,
+        base_url: str,
+    ) -> Session | None:
+        """A new session holding `record`, with new ids, in one transaction; None when
+        the code is taken (draw another)."""
         ...

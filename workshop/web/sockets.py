@@ -22,6 +22,7 @@ from workshop.errors import N_, DomainError
 from workshop.hub import CONSOLE, PHONES, SCREEN, Hub, Outbox
 from workshop.i18n import gettext_for, negotiate
 from workshop.messages import (
+    EvaluationMessage,
     FrameError,
     PingMessage,
     PongMessage,
@@ -321,6 +322,8 @@ async def _handle(
             await service.vote(session, participant, message)
         elif isinstance(message, PostMessage):
             await service.post(session, participant, message)
+        elif isinstance(message, EvaluationMessage):
+            await service.evaluate(session, participant, message)
         elif isinstance(message, SeatMessage):
             moved, name = await service.running.change_table(session, participant, message.table)
             return (messages.ack(client_id), messages.seat(moved.table, name)), None

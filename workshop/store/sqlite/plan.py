@@ -7,6 +7,7 @@ import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 
+from workshop import evaluation
 from workshop.agenda import CaseSpec, PlanSegment, Segment, SegmentSpec, SessionCase
 from workshop.domain import Activity, ActivitySpec, ActivityState, Session
 from workshop.errors import N_, Conflict, NotFound
@@ -201,13 +202,14 @@ class Plan(Connection):
     async def update_activity(self, session_id: int, activity_id: int, spec: ActivitySpec) -> None:
         def op(db: sqlite3.Connection) -> None:
             cursor = db.execute(
-                "UPDATE activities SET title = ?, prompt = ?, options = ?, allow_why = ?"
-                " WHERE id = ? AND session_id = ? AND state = 'draft'",
+                "UPDATE activities SET title = ?, prompt = ?, options = ?, allow_why = ?,"
+                " questions = ? WHERE id = ? AND session_id = ? AND state = 'draft'",
                 (
                     spec.title,
                     spec.prompt,
                     json.dumps(list(spec.options), ensure_ascii=False),
                     int(spec.allow_why),
+                    evaluation.dumps(spec.questions),
                     activity_id,
                     session_id,
                 ),

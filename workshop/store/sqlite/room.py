@@ -9,6 +9,7 @@ from workshop.domain import (
     Vote,
     Why,
 )
+from workshop.evaluation import Row
 from workshop.store.base import ROOM_POSTS, Answers, Room, Scope
 from workshop.store.sqlite.connection import Connection
 from workshop.store.sqlite.rows import (
@@ -75,6 +76,7 @@ class RoomReads(Connection):
         if not ids:
             return room
         room.quotes = await self.quotes(ids, db)
+        room.evaluations = await self.evaluation_rows(ids, db)
         marks = placeholders(ids)
         for row in await self._all(
             "SELECT b.activity_id, v.table_number, v.option, COUNT(*) FROM ballots b"
@@ -172,4 +174,11 @@ class RoomReads(Connection):
             (participant_id,),
         ):
             answers.posts.setdefault(row["activity_id"], []).append(post_from(row))
+        for row in await self._all(
+            "SELECT b.activity_id, a.key, a.number, a.text FROM evaluation_ballots b"
+            " JOIN evaluation_answers a ON a.evaluation_id = b.evaluation_id"
+            " WHERE b.participant_id = ? ORDER BY a.rowid",
+            (participant_id,),
+        ):
+            answers.evaluations.setdefault(row[0], []).append(Row(row[1], row[2], row[3]))
         return answers

@@ -9,8 +9,17 @@ import time
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from workshop import evaluation
 from workshop.agenda import CaseSpec, Segment, SessionCase
-from workshop.domain import Activity, ActivityKind, ActivitySpec, ActivityState, Post, Session
+from workshop.domain import (
+    Activity,
+    ActivityKind,
+    ActivitySpec,
+    ActivityState,
+    Facilitator,
+    Post,
+    Session,
+)
 from workshop.errors import N_, DomainError, NotFound
 from workshop.store.base import IdTaken
 from workshop.store.migrate import migrate
@@ -47,7 +56,14 @@ def session_from(row: sqlite3.Row) -> Session:
         show_law=bool(row["show_law"]),
         wall_page=row["wall_page"],
         table_changes=bool(row["table_changes"]),
+        organisation=row["organisation"],
+        region=row["region"],
+        texts_deleted_at=row["texts_deleted_at"],
     )
+
+
+def facilitator_from(row: sqlite3.Row) -> Facilitator:
+    return Facilitator(row["id"], row["username"], row["password_hash"], row["role"])
 
 
 def activity_from(row: sqlite3.Row) -> Activity:
@@ -60,6 +76,7 @@ def activity_from(row: sqlite3.Row) -> Activity:
         title=row["title"],
         options=tuple(json.loads(row["options"])),
         allow_why=bool(row["allow_why"]),
+        questions=evaluation.loads(row["questions"]),
         state=ActivityState(row["state"]),
         segment_id=row["segment_id"],
         case_id=row["case_id"],
@@ -108,7 +125,8 @@ def insert_activity(
     position = rows[0][0]
     cursor = db.execute(
         "INSERT INTO activities (session_id, position, kind, title, prompt, options,"
-        " allow_why, created_at, segment_id, case_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " allow_why, created_at, segment_id, case_id, questions)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             session_id,
             position,
@@ -120,6 +138,7 @@ def insert_activity(
             time.time(),
             segment_id,
             case_id,
+            evaluation.dumps(spec.questions),
         ),
     )
     return Activity(
@@ -133,6 +152,7 @@ def insert_activity(
         spec.allow_why,
         segment_id=segment_id,
         case_id=case_id,
+        questions=spec.questions,
     )
 
 

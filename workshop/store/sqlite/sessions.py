@@ -218,6 +218,7 @@ class Sessions(Connection):
             )
             db.execute("DELETE FROM ballots WHERE participant_id = ?", (participant_id,))
             db.execute("DELETE FROM posts WHERE participant_id = ?", (participant_id,))
+            db.execute("DELETE FROM evaluation_ballots WHERE participant_id = ?", (participant_id,))
             bump(db, session_id)
             row = rows[0]
             return Participant(row[0], row[1], row[2], row[3], row[4])

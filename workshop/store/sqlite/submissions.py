@@ -1,12 +1,16 @@
-"""Votes and posts: idempotent by client id, stored only while the activity is open."""
+"""Votes, posts and evaluations: idempotent by client id, stored only while the activity is
+open."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
 
+import aiosqlite
+
 from workshop.domain import MAX_POSTS, Post, Vote
 from workshop.errors import N_, Conflict
+from workshop.evaluation import Evaluation, EvaluationRow
 from workshop.seating import SESSION_ENDED
 from workshop.store.base import IdTaken
 from workshop.store.sqlite.connection import Connection
@@ -18,13 +22,16 @@ from workshop.store.sqlite.rows import (
 TOO_MANY_POSTS = N_("You have posted %(max)d texts to this question, the most there is room for.")
 
 
+KINDS = ("votes", "posts", "evaluations")  # one namespace of client ids across them
+
+
 def _first_use(db: sqlite3.Connection, table: str, client_id: str, participant_id: int) -> bool:
     """True for an id never used; False for a repeat of this participant's own answer of
     this kind (acknowledged again, nothing changes). IdTaken when another participant used
-    it, or when it names an answer of the other kind: ids are unique across votes and posts."""
-    other = "posts" if table == "votes" else "votes"
-    if fetchall(db, f"SELECT 1 FROM {other} WHERE id = ?", (client_id,)):
-        raise IdTaken(client_id)
+    it, or when it names an answer of another kind: ids are unique across every kind."""
+    for other in KINDS:
+        if other != table and fetchall(db, f"SELECT 1 FROM {other} WHERE id = ?", (client_id,)):
+            raise IdTaken(client_id)
     rows = fetchall(db, f"SELECT participant_id FROM {table} WHERE id = ?", (client_id,))
     if not rows:
         return True
@@ -49,6 +56,68 @@ def _refuse_if_ended(db: sqlite3.Connection, activity_id: int) -> None:
 
 class Submissions(Connection):
     # --- submissions ----------------------------------------------------------------------
+
+    async def record_evaluation(self, answer: Evaluation) -> bool:
+        """Store a participant's evaluation while it is open; it replaces their earlier one."""
+
+        def op(db: sqlite3.Connection) -> bool:
+            if not _first_use(db, "evaluations", answer.id, answer.participant_id):
+                return False
+            cursor = db.execute(
+                "INSERT INTO evaluations (id, activity_id, participant_id, table_number,"
+                " created_at) SELECT ?, ?, ?, (SELECT table_number FROM participants"
+                " WHERE id = ?), ? FROM activities"
+                f" WHERE id = ? AND state = 'open' AND kind = 'evaluation' AND {_SESSION_OPEN}",
+                (
+                    answer.id,
+                    answer.activity_id,
+                    answer.participant_id,
+                    answer.participant_id,
+                    time.time(),
+                    answer.activity_id,
+                ),
+            )
+            if cursor.rowcount != 1:
+                _refuse_if_ended(db, answer.activity_id)
+                raise Conflict(N_("The evaluation is closed."))
+            db.executemany(
+                "INSERT INTO evaluation_answers (evaluation_id, key, number, text)"
+                " VALUES (?, ?, ?, ?)",
+                [(answer.id, r.key, r.number, r.text) for r in answer.rows],
+            )
+            db.execute(
+                "INSERT INTO evaluation_ballots (activity_id, participant_id, evaluation_id)"
+                " VALUES (?, ?, ?) ON CONFLICT (activity_id, participant_id)"
+                " DO UPDATE SET evaluation_id = excluded.evaluation_id",
+                (answer.activity_id, answer.participant_id, answer.id),
+            )
+            db.execute(
+                "UPDATE sessions SET version = version + 1 WHERE id ="
+                " (SELECT session_id FROM activities WHERE id = ?)",
+                (answer.activity_id,),
+            )
+            return True
+
+        return await self._write(op)
+
+    async def evaluation_rows(
+        self, activity_ids: list[int], db: aiosqlite.Connection | None = None
+    ) -> dict[int, list[EvaluationRow]]:
+        """Each participant's latest answers, by activity, newest evaluation first."""
+        if not activity_ids:
+            return {}
+        marks = ",".join("?" * len(activity_ids))
+        out: dict[int, list[EvaluationRow]] = {}
+        for row in await self._all(
+            "SELECT b.activity_id, e.participant_id, e.table_number, a.key, a.number, a.text"
+            " FROM evaluation_ballots b JOIN evaluations e ON e.id = b.evaluation_id"
+            " JOIN evaluation_answers a ON a.evaluation_id = b.evaluation_id"
+            f" WHERE b.activity_id IN ({marks}) ORDER BY e.created_at DESC, a.rowid",
+            activity_ids,
+            db,
+        ):
+            out.setdefault(row[0], []).append(EvaluationRow(*row[1:]))
+        return out
 
     async def record_vote(self, vote: Vote) -> bool:
         def op(db: sqlite3.Connection) -> bool:
