@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.store_contract_day import DayContract
+from tests.store_contract_transfer import TransferContract
 from workshop.domain import (
     ActivitySpec,
     ActivityState,
@@ -60,7 +61,7 @@ def poll(options: int = 3) -> ActivitySpec:
     return activity_spec("poll", "Hva mener du?", [f"Valg {n}" for n in range(options)])
 
 
-class StoreContract(DayContract):
+class StoreContract(DayContract, TransferContract):
     """Every test a `Store` must pass. Subclasses implement `create_store`."""
 
     def create_store(self, place: Path) -> Store:
