@@ -283,8 +283,20 @@ def send(world: World, request: Request) -> httpx.Response:
     return response
 
 
+def deletes_a_session(endpoint: w.Endpoint) -> bool:
+    return endpoint.method == "DELETE" and endpoint.path == "/api/sessions/{code}"
+
+
+def throwaway(world: World) -> str:
+    """Deleting a session is fuzzed on one made for it: the sandbox stays for the rest."""
+    body = {"title": "Kastes", "language": "en"}
+    return w.ok(world.attacker.post("/api/sessions", json=body), 201)["code"]
+
+
 def codes(world: World, endpoint: w.Endpoint) -> list[str]:
     own = world.sandbox.code
+    if deletes_a_session(endpoint):
+        own = throwaway(world)
     spelled = [*[own] * 8, own.lower(), f"{own[:3]}-{own[3:]}", f" {own} "]
     if endpoint.public and endpoint.method != "GET":
         return spelled  # anyone with the victim's code may join it: that is no attack
@@ -399,7 +411,7 @@ def real_path(world: World, endpoint: w.Endpoint, path: str | None = None) -> st
     values = {}
     for name in endpoint.params:
         if name == "code":
-            values[name] = world.sandbox.code
+            values[name] = throwaway(world) if deletes_a_session(endpoint) else world.sandbox.code
         elif name == "case_id" and "/library/" in endpoint.path:
             values[name] = world.library[0]
         else:

@@ -41,10 +41,14 @@ class Accounts:
             raise NotFound(N_("This setup link has been used or is not valid."))
         return facilitator
 
-    async def add_facilitator(self, username: str, password: str) -> Facilitator:
+    async def add_facilitator(
+        self, username: str, password: str, role: str | None = None
+    ) -> Facilitator:
+        """With a role (workshop/over_time.py ROLES); without, the server's first account is
+        admin and the others facilitators."""
         name = auth.check_new_credentials(username, password)
         password_hash = await self.passwords.hash(password)
-        facilitator = await self.store.add_facilitator(name, password_hash)
+        facilitator = await self.store.add_facilitator(name, password_hash, role)
         await self.store.set_setting(SETUP_TOKEN, None)
         return facilitator
 

@@ -166,13 +166,13 @@ async def _add_facilitator(args: argparse.Namespace) -> int:
     store = open_store(settings.db_url)
     await store.open()
     try:
-        facilitator = await Accounts(store).add_facilitator(args.name, password)
+        facilitator = await Accounts(store).add_facilitator(args.name, password, args.role)
     except DomainError as error:
         print(str(error), file=sys.stderr)
         return 2
     finally:
         await store.close()
-    print(f"Facilitator {facilitator.username} added.")
+    print(f"Facilitator {facilitator.username} added ({facilitator.role}).")
     return 0
 
 
@@ -249,6 +249,13 @@ def parser() -> argparse.ArgumentParser:
     add = accounts.add_parser("add", help="add a facilitator account")
     add.add_argument("name")
     add.add_argument("--password-file", help="read the password from this file")
+    add.add_argument(
+        "--role",
+        choices=["facilitator", "coordinator", "admin"],
+        default=None,
+        help="facilitator: own sessions; coordinator: every session's evaluation figures; "
+        "admin: also manages accounts (default: admin for the first account, else facilitator)",
+    )
     add.add_argument("--db", default=None)
     cases = commands.add_parser("cases", help="the case library")
     library = cases.add_subparsers(dest="action", required=True)

@@ -53,6 +53,10 @@ class Settings:
     # reconnects at once after every close costs a welcome (its answers) each time.
     connect_rate: float = 0.2
     connect_burst: int = 10
+    # Participants' texts (posts, whys, evaluation free texts) and names are deleted this
+    # many days after a session closed; the numbers stay. None: kept until the session is.
+    retention_days: float | None = None
+    retention_every: float = 3600.0  # how often the server looks for such sessions
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -74,12 +78,23 @@ class Settings:
             "submit_burst": int(env.get("WORKSHOP_SUBMIT_BURST", "30")),
             "connect_rate": float(env.get("WORKSHOP_CONNECT_RATE", "0.2")),
             "connect_burst": int(env.get("WORKSHOP_CONNECT_BURST", "10")),
+            "retention_days": _days(env.get("WORKSHOP_RETENTION_DAYS", "")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         db = str(values["db_url"])
         if "://" not in db:
             values["db_url"] = f"sqlite:///{db}"
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _days(value: str) -> float | None:
+    """WORKSHOP_RETENTION_DAYS: a number of days (0 and up), or empty for none."""
+    if not value.strip():
+        return None
+    days = float(value)
+    if days < 0:
+        raise ValueError("WORKSHOP_RETENTION_DAYS must be 0 or more")
+    return days
 
 
 def _listed(value: str) -> tuple[str, ...]:

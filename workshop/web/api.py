@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from workshop.domain import Facilitator, Session, is_row_id
 from workshop.errors import N_, DomainError, NotFound
+from workshop.over_time import clean_place
 from workshop.services import console_url, join_url, screen_url
 from workshop.web.guard import (
     base_url,
@@ -36,18 +39,25 @@ async def _owned(request: Request) -> Session:
 
 
 async def list_sessions(request: Request) -> JSONResponse:
-    sessions = await workshop(request).sessions_of(await _facilitator(request))
+    facilitator = await _facilitator(request)
+    rows = await workshop(request).store.session_overviews(facilitator.id)
     return JSONResponse(
         {
             "sessions": [
                 {
-                    "code": s.code,
-                    "title": s.title,
-                    "language": s.language,
-                    "created_at": s.created_at,
-                    "console_url": console_url(s),
+                    "code": row.session.code,
+                    "title": row.session.title,
+                    "language": row.session.language,
+                    "created_at": row.session.created_at,
+                    "date": row.date,
+                    "state": row.state,
+                    "organisation": row.session.organisation,
+                    "region": row.session.region,
+                    "participants": row.participants,
+                    "responses": row.responses,
+                    "console_url": console_url(row.session),
                 }
-                for s in sessions
+                for row in rows
             ]
         }
     )
@@ -56,17 +66,31 @@ async def list_sessions(request: Request) -> JSONResponse:
 async def create_session(request: Request) -> JSONResponse:
     facilitator = await _facilitator(request)
     body = await json_body(request)
+    place = over_time_places(body)  # checked before anything is made
     session = await workshop(request).create_session(facilitator, body, base_url(request))
+    if any(place.values()):
+        session = await workshop(request).store.set_session_place(session.id, **place)
     remember_code(request, session.code)
     return JSONResponse(
         {
             "code": session.code,
+            "organisation": session.organisation,
+            "region": session.region,
             "join_url": join_url(session),
             "screen_url": screen_url(session),
             "console_url": console_url(session),
         },
         status_code=201,
     )
+
+
+def over_time_places(body: dict[str, Any]) -> dict[str, str]:
+    """The new session's organisation and region (workshop/over_time.py), checked."""
+    found = {}
+    for key, what in (("organisation", N_("The organisation")), ("region", N_("The region"))):
+        if key in body:
+            found[key] = clean_place(body[key], what)
+    return found
 
 
 async def session_detail(request: Request) -> JSONResponse:

@@ -15,7 +15,7 @@ from workshop.errors import N_, DomainError, Invalid, NotFound
 from workshop.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext_for, negotiate
 from workshop.qr import qr_svg
 from workshop.services import console_url, join_url, screen_url
-from workshop.web.api import NotLoggedIn
+from workshop.web.api import NotLoggedIn, over_time_places
 from workshop.web.guard import (
     base_url,
     client_address,
@@ -68,18 +68,21 @@ async def home(request: Request, password_error: DomainError | None = None) -> R
     if isinstance(facilitator, Response):
         return facilitator
     service = workshop(request)
-    sessions = []
-    for s in await service.sessions_of(facilitator):
-        seated = await service.store.seated(s.id)
-        sessions.append(
-            {
-                "code": s.code,
-                "title": s.title,
-                "created_at": _iso(s.created_at),
-                "console_url": console_url(s),
-                "participants": sum(seated.values()),
-            }
-        )
+    sessions = [
+        {
+            "code": row.session.code,
+            "title": row.session.title,
+            "created_at": _iso(row.session.created_at),
+            "date": _iso(row.date),
+            "state": row.state,
+            "organisation": row.session.organisation,
+            "region": row.session.region,
+            "console_url": console_url(row.session),
+            "participants": row.participants,
+            "responses": row.responses,
+        }
+        for row in await service.store.session_overviews(facilitator.id)
+    ]
     lang = page_language(request)
     error = password_error
     return render(
@@ -87,8 +90,9 @@ async def home(request: Request, password_error: DomainError | None = None) -> R
         "dashboard.html",
         lang,
         error.status if error else 200,
-        facilitator={"username": facilitator.username},
+        facilitator={"username": facilitator.username, "role": facilitator.role},
         sessions=sessions,
+        deleted=request.query_params.get("deleted") == "1",
         password_error=gettext_for(lang, error.message, **error.params) if error else None,
         password_changed=request.query_params.get("password") == "changed",
     )
@@ -215,9 +219,14 @@ async def new_session_form(request: Request) -> Response:
         "tables": tables,
         "language": form.get("language") or None,
         "max_participants": cap,
+        "organisation": str(form.get("organisation", "")),
+        "region": str(form.get("region", "")),
     }
     try:
+        place = over_time_places(body)
         session = await workshop(request).create_session(facilitator, body, base_url(request))
+        if any(place.values()):
+            session = await workshop(request).store.set_session_place(session.id, **place)
     except DomainError as error:
         return error_page(request, error)
     remember_code(request, session.code)

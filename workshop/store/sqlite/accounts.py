@@ -9,6 +9,7 @@ from workshop.domain import Facilitator
 from workshop.errors import N_, Conflict
 from workshop.store.sqlite.connection import Connection
 from workshop.store.sqlite.rows import (
+    facilitator_from,
     fetchall,
 )
 
@@ -16,26 +17,31 @@ from workshop.store.sqlite.rows import (
 class Accounts(Connection):
     # --- facilitators -------------------------------------------------------------------
 
-    async def add_facilitator(self, username: str, password_hash: str) -> Facilitator:
+    async def add_facilitator(
+        self, username: str, password_hash: str, role: str | None = None
+    ) -> Facilitator:
         def op(db: sqlite3.Connection) -> Facilitator:
             row = fetchall(db, "SELECT 1 FROM facilitators WHERE username = ?", (username,))
             if row:
                 raise Conflict(N_("The user name %(name)s is taken."), name=username)
+            first = not fetchall(db, "SELECT 1 FROM facilitators LIMIT 1")
+            chosen = role or ("admin" if first else "facilitator")
             cursor = db.execute(
-                "INSERT INTO facilitators (username, password_hash, created_at) VALUES (?, ?, ?)",
-                (username, password_hash, time.time()),
+                "INSERT INTO facilitators (username, password_hash, created_at, role)"
+                " VALUES (?, ?, ?, ?)",
+                (username, password_hash, time.time(), chosen),
             )
-            return Facilitator(cursor.lastrowid or 0, username, password_hash)
+            return Facilitator(cursor.lastrowid or 0, username, password_hash, chosen)
 
         return await self._write(op)
 
     async def facilitator(self, facilitator_id: int) -> Facilitator | None:
         row = await self._one("SELECT * FROM facilitators WHERE id = ?", (facilitator_id,))
-        return Facilitator(row["id"], row["username"], row["password_hash"]) if row else None
+        return facilitator_from(row) if row else None
 
     async def facilitator_by_name(self, username: str) -> Facilitator | None:
         row = await self._one("SELECT * FROM facilitators WHERE username = ?", (username,))
-        return Facilitator(row["id"], row["username"], row["password_hash"]) if row else None
+        return facilitator_from(row) if row else None
 
     async def count_facilitators(self) -> int:
         row = await self._one("SELECT COUNT(*) AS n FROM facilitators")
@@ -49,11 +55,13 @@ class Accounts(Connection):
             if not rows or rows[0][0] != token:
                 return None
             db.execute("DELETE FROM settings WHERE key = 'setup_token'")
+            # The setup link makes the server's first account: it manages the others.
             cursor = db.execute(
-                "INSERT INTO facilitators (username, password_hash, created_at) VALUES (?, ?, ?)",
+                "INSERT INTO facilitators (username, password_hash, created_at, role)"
+                " VALUES (?, ?, ?, 'admin')",
                 (username, password_hash, time.time()),
             )
-            return Facilitator(cursor.lastrowid or 0, username, password_hash)
+            return Facilitator(cursor.lastrowid or 0, username, password_hash, "admin")
 
         return await self._write(op)
 
@@ -83,14 +91,14 @@ class Accounts(Connection):
 
     async def login(self, token_hash: str, now: float) -> tuple[Facilitator, float] | None:
         row = await self._one(
-            "SELECT f.id, f.username, f.password_hash, l.last_seen FROM logins l"
+            "SELECT f.id, f.username, f.password_hash, f.role, l.last_seen FROM logins l"
             " JOIN facilitators f ON f.id = l.facilitator_id"
             " WHERE l.token_hash = ? AND l.expires_at > ?",
             (token_hash, now),
         )
         if row is None:
             return None
-        return Facilitator(row["id"], row["username"], row["password_hash"]), row["last_seen"]
+        return facilitator_from(row), row["last_seen"]
 
     async def touch_login(self, token_hash: str, now: float, expires_at: float) -> None:
         def op(db: sqlite3.Connection) -> None:
