@@ -6,7 +6,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DB     ?= workshop.db
 
-.PHONY: run test lint browser messages clean bench bench-full bench-abuse
+.PHONY: run test lint browser pdf-libs pdf-tools messages clean bench bench-full bench-abuse \
+	bench-report bench-evaluations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +21,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed pdf-libs
 	$(BIN)/workshop serve --host $(HOST) --port $(PORT) --db $(DB)
 
 # Debian's chromium drives the browser tests; Playwright never downloads a browser.
@@ -31,7 +32,25 @@ browser:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
-test: $(VENV)/.installed-test browser
+# WeasyPrint (the report's PDF) lays out text with Debian's Pango, HarfBuzz and fontconfig;
+# the tests read the PDFs back with poppler's pdftotext and pdftoppm. Installed when missing.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core \
+  fonts-liberation
+debian = missing=$$(for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	[ -z "$$missing" ] || { \
+	  echo "Installing Debian's" $$missing; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; }
+
+pdf-libs:
+	@$(call debian,$(PDF_LIBS))
+
+pdf-tools:
+	@$(call debian,$(PDF_LIBS) poppler-utils)
+
+test: $(VENV)/.installed-test browser pdf-tools
 	$(BIN)/ruff check workshop tests bench
 	$(BIN)/python -m pytest -q
 
@@ -55,6 +74,15 @@ bench-full: $(VENV)/.installed-test
 # dilemmas, against the same run without it (bench/abuse.py); the server's default limits.
 bench-abuse: $(VENV)/.installed-test
 	$(BIN)/python -m bench.abuse --name abuse --phones 300 --rounds 3 --window 2 --change 0.3
+
+# Issue 15: the report page and its PDF for a 150-participant day with 30 activities and
+# 1,000 posts, against a real server (bench/day_report.py); figures in docs/performance.md.
+bench-report: $(VENV)/.installed-test pdf-libs
+	$(BIN)/python -m bench.day_report --participants 150 --activities 30 --posts 1000
+
+# Issue 15: the coordinator's figures over 500 sessions and 20,000 evaluations (target 500 ms).
+bench-evaluations: $(VENV)/.installed-test
+	$(BIN)/python -m bench.evaluations --sessions 500 --evaluations 20000
 
 # Re-extract the translatable strings and merge them into the catalogs.
 messages: $(VENV)/.installed

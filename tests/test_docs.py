@@ -10,7 +10,19 @@ import pytest
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from workshop import messages
-from workshop.web import api, day_api, login_api, pages, plan_api, posts_api, room_api, sockets
+from workshop.web import (
+    api,
+    day_api,
+    export_api,
+    login_api,
+    over_time_api,
+    pages,
+    plan_api,
+    posts_api,
+    report_pages,
+    room_api,
+    sockets,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 API_DOC = ROOT / "docs" / "api.md"
@@ -52,13 +64,16 @@ def message_defined(text: str, message_type: str) -> bool:
 
 def app_routes() -> list[BaseRoute]:
     return [
+        *export_api.routes,
         *plan_api.routes,
         *day_api.routes,
         *login_api.routes,
         *room_api.routes,
         *posts_api.routes,
+        *over_time_api.routes,
         *api.routes,
         *sockets.routes,
+        *report_pages.routes,
         *pages.routes,
     ]
 

@@ -27,10 +27,13 @@ from workshop.store import Store, open_store
 from workshop.web import (
     api,
     day_api,
+    export_api,
     login_api,
+    over_time_api,
     pages,
     plan_api,
     posts_api,
+    report_pages,
     room_api,
     sockets,
 )
@@ -143,22 +146,35 @@ def create_app(settings: Settings, store: Store) -> Starlette:
         store, LocalBroadcast(hubs), hubs, library, throttle, min_group=settings.min_group
     )
 
+    retention = (
+        over_time_api.Retention(service, settings.retention_days, settings.retention_every)
+        if settings.retention_days is not None
+        else None
+    )
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if retention is not None:
+            retention.start()
         yield
+        if retention is not None:
+            await retention.stop()
         await heartbeat.stop()
         await hubs.close()
         await store.close()
 
     app = Starlette(
         routes=[
+            *export_api.routes,  # before /api/sessions/{code} and the catch-all
             *plan_api.routes,
             *day_api.routes,
             *login_api.routes,
             *room_api.routes,
             *posts_api.routes,
+            *over_time_api.routes,
             *api.routes,
             *sockets.routes,
+            *report_pages.routes,
             *pages.routes,
             Mount("/static", Static(directory=settings.static_dir), name="static"),
         ],
@@ -179,5 +195,6 @@ def create_app(settings: Settings, store: Store) -> Starlette:
     app.state.workshop = service
     app.state.templates = make_templates(settings.templates_dir, settings.static_dir)
     app.state.heartbeat = heartbeat
+    app.state.retention = retention
     app.state.guesses = FailedGuesses(limit=settings.failed_guesses_per_minute)
     return app

@@ -6,14 +6,16 @@ One module a concern; `SQLiteStore` puts them together."""
 from __future__ import annotations
 
 from workshop.store.sqlite.accounts import Accounts
+from workshop.store.sqlite.over_time import OverTime
 from workshop.store.sqlite.plan import Plan
 from workshop.store.sqlite.room import RoomReads
 from workshop.store.sqlite.running import Running
 from workshop.store.sqlite.sessions import Sessions
 from workshop.store.sqlite.submissions import Submissions
+from workshop.store.sqlite.transfer import Transfer
 
 
-class SQLiteStore(Accounts, Sessions, Plan, Running, Submissions, RoomReads):
+class SQLiteStore(Accounts, Sessions, Plan, Running, Submissions, RoomReads, OverTime, Transfer):
     """The `Store` protocol on one SQLite file."""
 
 
