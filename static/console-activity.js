@@ -3,7 +3,7 @@
 // "Reveal" is not lost to a vote arriving at the same moment.
 import { h, patch, fmt, replace } from "./dom.js";
 import { optionBars, markFor } from "./bars.js";
-import { evaluationResults, evaluationQuestions } from "./console-evaluation.js";
+import { evaluationResults, evaluationQuestions, questionsEditor } from "./console-evaluation.js";
 
 const openDetails = new Set(); // which "Per table" / "Reasons" boxes the facilitator opened
 const editing = new Set(); // drafts whose text editor is open
@@ -18,7 +18,8 @@ export function activityCard(existing, activity, ctx) {
   const [head, results] = card.children;
   if (activity.state !== "draft") editing.delete(activity.id);
   patch(head, JSON.stringify([activity.id, activity.state, activity.kind, activity.title, activity.prompt,
-    activity.options, isCurrent, editing.has(activity.id)]), () => headPart(activity, isCurrent, ctx));
+    activity.options, activity.kind === "evaluation" ? activity.questions : null, isCurrent, editing.has(activity.id)]),
+  () => headPart(activity, isCurrent, ctx));
   const fetched = older.get(activity.id);
   patch(results, JSON.stringify([activity.state, activity.answered, activity.answered_by_table, activity.results,
     activity.posts, activity.whys, activity.posts_total, activity.whys_total, activity.hidden_on_screen,
@@ -50,7 +51,7 @@ function headPart(activity, isCurrent, ctx) {
   };
   if (activity.state === "draft" && ctx.editActivity && !editing.has(activity.id)) {
     controls.push(h("button", { type: "button", class: "button small ghost",
-      onclick: (e) => { editing.add(activity.id); redraw(e); } }, S.edit_text));
+      onclick: (e) => { editing.add(activity.id); redraw(e); } }, activity.kind === "evaluation" ? S.edit_questions : S.edit_text));
   }
   return [
     h("div", { class: "card-title-row" },
@@ -74,22 +75,29 @@ function textEditor(activity, ctx, redraw) {
   prompt.value = activity.prompt;
   const options = hasOptions ? h("textarea", { id: id("options"), class: "input", rows: activity.options.length + 1 }) : null;
   if (options) options.value = activity.options.join("\n");
+  const questions = activity.kind === "evaluation" ? questionsEditor(activity, S, id("q")) : null;
+  const problem = h("p", { class: "alert editor-problem", role: "alert", hidden: true });
   const close = (e) => { editing.delete(activity.id); redraw(e); };
   const save = h("button", { type: "submit", class: "button small primary" }, S.save);
-  return h("form", {
+  const form = h("form", {
     class: "activity-editor",
     onsubmit: (e) => {
       e.preventDefault();
       const body = { title: title.value, prompt: prompt.value };
       if (options) body.options = options.value.split("\n").map((o) => o.trim()).filter(Boolean);
+      if (questions) body.questions = questions.read();
+      problem.hidden = true;
       // Closed before the request: the state update it causes may arrive before its answer.
       act(save, async () => {
         editing.delete(activity.id);
         try {
           await ctx.editActivity(activity.id, body);
+          if (form.isConnected) redraw({ currentTarget: form }); // nothing changed: no update redraws it
         } catch (err) {
           editing.add(activity.id);
-          throw err;
+          if (!form.isConnected) throw err; // redrawn meanwhile: the toast says it
+          problem.textContent = err.message; // the server's own words, next to what it is about
+          problem.hidden = false;
         }
       });
     },
@@ -100,8 +108,11 @@ function textEditor(activity, ctx, redraw) {
     prompt,
     options ? h("label", { for: id("options") }, S.options_one_per_line) : null,
     options,
+    questions ? questions.node : null,
+    problem,
     h("div", { class: "card-controls" }, save,
       h("button", { type: "button", class: "button small ghost", onclick: close }, S.cancel)));
+  return form;
 }
 
 function resultsPart(activity, ctx) {
