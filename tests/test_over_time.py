@@ -806,13 +806,16 @@ def test_a_csv_cell_never_starts_a_formula():
         {
             "months": [],
             "topics": [
-                {"title": '=HYPERLINK("x")', "chosen": 1, "share": 1.0, "mean_useful": None}
+                {"title": '=HYPERLINK("x")', "chosen": 1, "share": 1.0, "mean_useful": None},
+                {"title": "  @SUM(A1)", "chosen": 2, "share": 0.5, "mean_useful": -1},
             ],
             "responses": 0,
         },
         "All",
     )
     assert "'=HYPERLINK" in text
+    assert "'  @SUM(A1)" in text  # also after spaces, as the session's own CSV
+    assert ",-1\r\n" in text  # a number is a number
 
 
 async def test_deleting_a_live_session_closes_its_screens_and_consoles(

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from workshop.domain import MAX_TITLE, Facilitator, Session, clean_text
 from workshop.errors import N_, Forbidden, Invalid
+from workshop.session_csv import neutralise
 
 # --- roles -------------------------------------------------------------------------------
 
@@ -207,13 +208,13 @@ CSV_COLUMNS = (
 
 
 def _cell(value: object) -> str:
+    """A figure as written, or a text a facilitator typed (a topic's title) that can never
+    run as a formula in a spreadsheet (`session_csv.neutralise`)."""
     if value is None:
         return ""
-    text = str(value)
-    # A title typed by a facilitator must not run as a formula in a spreadsheet.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    if isinstance(value, str):
+        return str(neutralise(value))
+    return str(value)
 
 
 def figures_csv(result: Mapping[str, object], total_label: str) -> str:
