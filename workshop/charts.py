@@ -23,6 +23,7 @@ SIDE_LABEL_CHARS = 22  # a table name beside its bar
 MAX_LINES = 4
 VALUE_ROOM = 92  # space right of a bar for "123 (45 %)"
 SIDE = 140  # the column of table names in a chart per table
+DIGIT = FONT * 1139 / 2048  # a digit's advance: the same in Liberation Sans, Arial, Helvetica
 
 # The option colours of the console and screen (static/app.css --c0 … --c7).
 COLOURS = (
@@ -85,7 +86,7 @@ class StackedRow:
     label: list[str]
     y: float  # the bar's top
     segments: list[Segment]
-    total: str  # "n = 12", right of the bar
+    total: str  # "12", right of the bar, under the column's "n" (at `Chart.total_y`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,7 @@ class Chart:
     font: int = FONT
     line: int = LINE
     side: int = SIDE
+    total_y: float = 0.0  # a stacked chart's "n" above its column of totals
     summary: str = ""  # every figure as one line of text, for a screen reader
 
     @property
@@ -129,6 +131,20 @@ class Chart:
                     _rect(part.x, stacked_row.y, width, self.bar)
                 )
         return [(colour, "".join(parts)) for colour, parts in by_colour.items()]
+
+    @property
+    def totals(self) -> tuple[str, str, str]:
+        """A stacked chart's column of totals as one SVG `<text>`, (x list, y list, digits):
+        each digit placed on its own, `DIGIT` apart. WeasyPrint sets up every `<text>` anew
+        (a chart of 22 tables drew 22 of them for 22 numbers); one per chart is the same
+        figures, drawn the same. Numbers only."""
+        xs, ys, digits = [], [], []
+        for row in self.stacked:
+            for i, digit in enumerate(row.total):
+                xs.append(f"{self.width - 52 + i * DIGIT:.1f}")
+                ys.append(f"{row.y + self.bar - 4:.1f}")
+                digits.append(digit)
+        return " ".join(xs), " ".join(ys), "".join(digits)
 
 
 def _rect(x: float, y: float, width: float, height: float) -> str:
@@ -201,7 +217,9 @@ def paired(
 
 def stacked(rows: Sequence[tuple[str, Sequence[int]]], option_labels: Sequence[str]) -> Chart:
     """One bar per table, split by option (each bar is that table's 100 %), with a legend
-    of the options above and each table's number of answers to its right."""
+    of the options above and each table's number of answers to its right, under one "n"
+    for the column (not "n = " on every row: WeasyPrint lays out and draws SVG text a
+    letter at a time, and 22 charts of 22 tables were a quarter of a day's chart letters)."""
     room = WIDTH - SIDE - 60
     legend, x, y = [], 0.0, float(FONT)
     for i, label in enumerate(option_labels):
@@ -211,7 +229,8 @@ def stacked(rows: Sequence[tuple[str, Sequence[int]]], option_labels: Sequence[s
             x, y = 0.0, y + LINE + 2
         legend.append(Legend(x, y, colour(i), text))
         x += width
-    top = y + GAP
+    total_y = y + LINE + 2
+    top = total_y + GAP
     out = []
     for label, counts in rows:
         total = sum(counts)
@@ -222,10 +241,18 @@ def stacked(rows: Sequence[tuple[str, Sequence[int]]], option_labels: Sequence[s
                 continue
             segments.append(Segment(left, width, colour(i)))
             left += width
-        out.append(StackedRow(wrap(label, SIDE_LABEL_CHARS, 1), top, segments, f"n = {total}"))
+        out.append(StackedRow(wrap(label, SIDE_LABEL_CHARS, 1), top, segments, str(total)))
         top += BAR + 8
     summary = "; ".join(
         f"{label}: " + ", ".join(f"{o} {c}" for o, c in zip(option_labels, counts, strict=True))
         for label, counts in rows
     )
-    return Chart("stacked", WIDTH, top - 8 + 2, stacked=out, legend=legend, summary=summary)
+    return Chart(
+        "stacked",
+        WIDTH,
+        top - 8 + 2,
+        stacked=out,
+        legend=legend,
+        total_y=total_y,
+        summary=summary,
+    )

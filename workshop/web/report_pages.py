@@ -216,12 +216,36 @@ def make_pdf(html: str, stylesheet: Path) -> bytes:
     disk, the charts are inline SVG, and any other address is refused."""
     import weasyprint  # a heavy import: only once a PDF is asked for
 
+    _remember_page_references()
     refuse = _refusing_fetcher()
     document = weasyprint.HTML(string=html, url_fetcher=refuse)
     return document.write_pdf(
         stylesheets=[weasyprint.CSS(filename=str(stylesheet), url_fetcher=refuse)],
         pdf_tags=True,  # headings, lists and tables readable by a screen reader
     )
+
+
+def _remember_page_references() -> None:
+    """pydyf's `PDF.page_references` builds the tuple of every page's reference each time it
+    is read, and WeasyPrint's tagging reads it once per tagged element: for a 110-page day
+    with 9,500 elements, a million references made (measured: 0.3-0.4 s of the PDF's 5). The
+    same tuple, kept until a page is added, is the same PDF byte for byte."""
+    import pydyf
+
+    made = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(made, property) or getattr(made.fget, "remembered", False):
+        return
+    build = made.fget
+
+    def page_references(pdf: Any) -> Any:
+        kept = pdf.__dict__.get("_page_references")
+        pages = len(pdf.pages["Kids"])
+        if kept is None or kept[0] != pages:
+            kept = pdf.__dict__["_page_references"] = (pages, build(pdf))
+        return kept[1]
+
+    page_references.remembered = True  # type: ignore[attr-defined]
+    pydyf.PDF.page_references = property(page_references)  # type: ignore[method-assign]
 
 
 def _refusing_fetcher() -> Any:
