@@ -163,6 +163,12 @@ function onMessage(message) {
       drawLive();
       break;
     }
+    case "table":
+      // What this participant's table shares (its members, and what the table does
+      // together); the latest one wins.
+      live.table = message;
+      drawLive();
+      break;
     case "seat":
       // The table change is stored: the seat line follows, and the seat remembers it.
       if (live.welcome && message.table) {

@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,22 @@ PHONES = "phones"
 # Phones first: a newly opened activity is what a room waits for; the console last,
 # since its snapshot is the largest.
 CHANNELS = (PHONES, SCREEN, CONSOLE)
+# Each table has a channel of its own that only its members' phones hear: the table's
+# proposal, notes, spokesperson. `TABLES` marks every table channel of a session at once.
+TABLE_PREFIX = "table:"
+TABLES = "table:*"
+
+
+def table_channel(number: int) -> str:
+    return f"{TABLE_PREFIX}{number}"
+
+
+def table_of(channel: str) -> int | None:
+    """The table number of a table channel; None for any other channel."""
+    if channel.startswith(TABLE_PREFIX) and channel[len(TABLE_PREFIX) :].isdigit():
+        return int(channel[len(TABLE_PREFIX) :])
+    return None
+
 
 Render = Callable[[int, str], Awaitable[str | None]]
 
@@ -47,6 +63,7 @@ class Outbox:
         "closing",
         "overflowed",
         "participant_id",
+        "table",
     )
 
     def __init__(
@@ -67,6 +84,7 @@ class Outbox:
         # The participant whose phone this is (None for screens and consoles): lets the hub
         # close one participant's connections (`Hub.close_participant`).
         self.participant_id = participant_id
+        self.table: str | None = None  # the table channel a phone hears (`Hub.seat`)
 
     def _wake(self) -> None:
         if self._ready is not None:
@@ -119,6 +137,7 @@ class Hub:
         self._render = render
         self._tick = tick
         self._subscribers: dict[str, set[Outbox]] = {c: set() for c in CHANNELS}
+        self._tables: dict[str, set[Outbox]] = {}  # table channel -> the phones hearing it
         # Participant id -> that participant's outboxes, oldest subscription first.
         self._participants: dict[int, list[Outbox]] = {}
         self._dirty: set[str] = set()
@@ -145,6 +164,34 @@ class Hub:
             if not mine:
                 self._participants.pop(outbox.participant_id, None)
         self._subscribers[channel].discard(outbox)
+        self.seat(outbox, None)
+
+    def seat(self, outbox: Outbox, table: int | None) -> None:
+        """Have `outbox` hear table `table`'s channel (and no other table's); None: none.
+        The new table's channel is rendered at the next tick, so the phone gets its state."""
+        channel = table_channel(table) if table is not None else None
+        if outbox.table == channel:
+            return
+        if outbox.table is not None:
+            members = self._tables.get(outbox.table)
+            if members is not None:
+                members.discard(outbox)
+                if not members:
+                    del self._tables[outbox.table]
+        outbox.table = channel
+        if channel is not None:
+            self._tables.setdefault(channel, set()).add(outbox)
+            self.mark((channel,))
+
+    def reseat(self, seats: Mapping[int, tuple[int, str | None]]) -> None:
+        """Participants moved to other tables: participant id -> (table, a frame to send
+        each of their phones, or None). Their phones hear their new table from now on."""
+        for participant_id, (table, frame) in seats.items():
+            for outbox in self._participants.get(participant_id, ()):
+                if outbox in self._subscribers[PHONES]:
+                    self.seat(outbox, table)
+                    if frame is not None:
+                        outbox.send(frame)
 
     def participant_outboxes(self, participant_id: int) -> list[Outbox]:
         """The participant's connections in this process, oldest first (a copy)."""
@@ -156,7 +203,11 @@ class Hub:
             outbox.close(reason, code)
 
     def mark(self, channels: Iterable[str]) -> None:
-        self._dirty.update(channels)
+        for channel in channels:
+            if channel == TABLES:
+                self._dirty.update(self._tables)
+            else:
+                self._dirty.add(channel)
         self._wake.set()
 
     def close_all(self, channel: str, reason: str) -> None:
@@ -180,9 +231,11 @@ class Hub:
             self._wake.clear()
             dirty, self._dirty = self._dirty, set()
             self._last_send = time.monotonic()
-            for channel in CHANNELS:
+            tables = sorted(c for c in dirty if c in self._tables)
+            for channel in (PHONES, *tables, SCREEN, CONSOLE):
                 # Whoever subscribes during the render got a newer snapshot of their own.
-                targets = list(self._subscribers[channel])
+                members = self._tables.get(channel) or self._subscribers.get(channel, ())
+                targets = list(members)
                 if channel not in dirty or not targets:
                     continue
                 try:
@@ -214,6 +267,11 @@ class Broadcast(Protocol):
         self, session_id: int, participant_id: int, reason: str
     ) -> None:
         """Close every connection of one participant, with 1008 and `reason`."""
+        ...
+
+    async def reseat(self, session_id: int, seats: Mapping[int, tuple[int, str | None]]) -> None:
+        """Participants changed tables: participant id -> (new table, a frame for each of
+        their phones). Their phones hear their new table's channel from now on."""
         ...
 
 
@@ -252,6 +310,11 @@ class Hubs:
         if hub is not None:
             hub.close_participant(participant_id, reason)
 
+    def reseat(self, session_id: int, seats: Mapping[int, tuple[int, str | None]]) -> None:
+        hub = self._hubs.get(session_id)
+        if hub is not None:
+            hub.reseat(seats)
+
     async def close(self) -> None:
         for hub in list(self._hubs.values()):
             await hub.stop()
@@ -274,3 +337,6 @@ class LocalBroadcast:
         self, session_id: int, participant_id: int, reason: str
     ) -> None:
         self._hubs.close_participant(session_id, participant_id, reason)
+
+    async def reseat(self, session_id: int, seats: Mapping[int, tuple[int, str | None]]) -> None:
+        self._hubs.reseat(session_id, seats)

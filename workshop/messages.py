@@ -68,7 +68,17 @@ INBOUND_TYPES = {
     "ping": "any",
     "pong": "any",
 }
-OUTBOUND_TYPES = ("welcome", "activity", "state", "ack", "seat", "error", "ping", "pong")
+OUTBOUND_TYPES = (
+    "welcome",
+    "activity",
+    "state",
+    "table",
+    "ack",
+    "seat",
+    "error",
+    "ping",
+    "pong",
+)
 
 
 class FrameError(Invalid):

@@ -16,7 +16,7 @@ from workshop.agenda import clock as clock_time
 from workshop.day_view import screen_options, timer_view
 from workshop.domain import ActivityState, Participant, Session, is_row_id
 from workshop.errors import N_, Conflict, Invalid, NotFound
-from workshop.hub import CONSOLE, PHONES, SCREEN
+from workshop.hub import CONSOLE, PHONES, SCREEN, TABLES
 from workshop.store import Store
 
 Publish = Callable[..., Awaitable[None]]
@@ -204,7 +204,7 @@ class Running:
         if isinstance(table, bool) or not isinstance(table, int):
             raise Invalid(N_("The table must be a table number."))
         moved = await self.store.change_table(session.id, participant.id, table)
-        await self._publish(session, SCREEN, CONSOLE)
+        await self._publish(session, SCREEN, CONSOLE, TABLES)  # the old table and the new
         tables = await self.store.tables(session.id)
         return moved, next((t.name for t in tables if t.number == moved.table), "")
 

@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from workshop import auth, console_view, evaluation, snapshots
+from workshop import auth, console_view, evaluation, snapshots, table_view
 from workshop.accounts import Accounts
 from workshop.domain import (
     DEFAULT_CAPACITY,
@@ -40,7 +40,7 @@ from workshop.domain import (
     states_after_move,
 )
 from workshop.errors import N_, Conflict, Forbidden, Invalid, NotFound
-from workshop.hub import CONSOLE, PHONES, SCREEN, Broadcast, Hubs
+from workshop.hub import CONSOLE, PHONES, SCREEN, TABLES, Broadcast, Hubs, table_channel, table_of
 from workshop.i18n import gettext_for
 from workshop.library import Library
 from workshop.marks import Marks, first_marks_only
@@ -277,6 +277,11 @@ class Workshop:
         room = await self.store.room(session_id, "none")
         return snapshots.phone_state(room, self.marks(room.session.language))
 
+    async def table_state(self, session_id: int, number: int) -> dict[str, Any] | None:
+        """What table `number`'s phones share; None once the table is gone."""
+        room = await self.store.table_room(session_id, number)
+        return table_view.table_state(room) if room is not None else None
+
     async def tables(self, session: Session) -> list[dict[str, Any]]:
         tables = await self.store.tables(session.id)
         return snapshots.tables_view(tables, await self.store.seated(session.id))
@@ -296,7 +301,7 @@ class Workshop:
         participant = await self.store.seat_participant(
             session.id, display.strip(), auth.token_hash(token), choose
         )
-        await self._publish(session, SCREEN, CONSOLE)
+        await self._publish(session, SCREEN, CONSOLE, table_channel(participant.table))
         return participant, token
 
     async def participant(self, session: Session, token: str | None) -> Participant | None:
@@ -320,7 +325,7 @@ class Workshop:
         if found is None:
             raise NotFound(N_("This session has no such participant."))
         self._removed.add(found.id)
-        await self._publish(session, SCREEN, CONSOLE)
+        await self._publish(session, SCREEN, CONSOLE, table_channel(found.table))
         reason = gettext_for(session.language, REMOVED)
         await self.broadcast.disconnect_participant(session.id, found.id, reason)
 
@@ -398,7 +403,14 @@ class Workshop:
             return dumps(await self.phone_state(session_id))
         if channel == SCREEN:
             return dumps(await self.screen_state(session_id))
-        return dumps(await self.console_state(session_id))
+        if channel == CONSOLE:
+            return dumps(await self.console_state(session_id))
+        table = table_of(channel)
+        state = await self.table_state(session_id, table) if table is not None else None
+        return dumps(state) if state is not None else None
 
     async def _publish(self, session: Session, *channels: str) -> None:
+        # A change every phone hears (a new activity, say) changes what each table shares.
+        if PHONES in channels:
+            channels = (*channels, TABLES)
         await self.broadcast.publish(session.id, channels)

@@ -35,6 +35,19 @@ ROOM_POSTS = 100
 """Posts (and whys) per activity a `Room` carries; the rest are counted and paged."""
 
 
+@dataclass
+class TableRoom:
+    """What one table's phones share, read at one moment: the table channel's snapshot.
+
+    Features that belong to a table (its answer, notes, spokesperson, station) add their
+    part here, read by `Store.table_room`, shown by `table_view.table_state`."""
+
+    session: Session
+    table: Table
+    members: list[Participant]  # in the order they joined
+    activity: Activity | None  # the session's current activity
+
+
 class Unchanged:
     """Marks an argument that leaves the stored value as it is."""
 
@@ -298,6 +311,10 @@ class Store(Protocol):
     async def set_post_hidden(self, session_id: int, post_id: str, hidden: bool) -> bool: ...
 
     # reading what the room shows
+    async def table_room(self, session_id: int, number: int) -> TableRoom | None:
+        """One table's shared state; None if the session has no such table."""
+        ...
+
     async def room(self, session_id: int, scope: Scope) -> Room:
         """The session, tables and counts, with votes, posts and whys of no activity, the
         current one, or all, as read in one moment."""

@@ -230,6 +230,7 @@ async def _serve(
     limiter = submit_limiter(ws)
     key = (session.id, participant.id) if participant is not None else None
     if participant is not None:
+        hub.seat(outbox, participant.table)  # the table's channel: its proposal, its notes
         limit = ws.app.state.settings.sockets_per_participant
         _give_way(hub, participant, limit, gettext_for(language, OPENED_ELSEWHERE))
     loop = asyncio.get_running_loop()
@@ -326,6 +327,7 @@ async def _handle(
             await service.evaluate(session, participant, message)
         elif isinstance(message, SeatMessage):
             moved, name = await service.running.change_table(session, participant, message.table)
+            await service.broadcast.reseat(session.id, {moved.id: (moved.table, None)})
             return (messages.ack(client_id), messages.seat(moved.table, name)), None
         return (messages.ack(client_id),), None
     except DomainError as error:

@@ -12,10 +12,13 @@ from workshop.store.sqlite.room import RoomReads
 from workshop.store.sqlite.running import Running
 from workshop.store.sqlite.sessions import Sessions
 from workshop.store.sqlite.submissions import Submissions
+from workshop.store.sqlite.tables import TableReads
 from workshop.store.sqlite.transfer import Transfer
 
 
-class SQLiteStore(Accounts, Sessions, Plan, Running, Submissions, RoomReads, OverTime, Transfer):
+class SQLiteStore(
+    Accounts, Sessions, Plan, Running, Submissions, RoomReads, TableReads, OverTime, Transfer
+):
     """The `Store` protocol on one SQLite file."""
 
 

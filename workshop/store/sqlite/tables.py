@@ -1,0 +1,48 @@
+"""What one table shares: its members and the session's current activity, read at once."""
+
+from __future__ import annotations
+
+from workshop.domain import Participant, Table
+from workshop.store.base import TableRoom
+from workshop.store.sqlite.connection import Connection
+from workshop.store.sqlite.rows import activity_from, session_from
+from workshop.store.sqlite.sessions import NUMBER
+
+
+class TableReads(Connection):
+    async def table_room(self, session_id: int, number: int) -> TableRoom | None:
+        db = self._snapshots
+        assert db is not None
+        async with self._read_lock:
+            await db.execute("BEGIN")
+            try:
+                session_row = await self._one(
+                    "SELECT * FROM sessions WHERE id = ?", (session_id,), db
+                )
+                table_row = await self._one(
+                    "SELECT number, name, capacity FROM tables WHERE session_id = ? AND number = ?",
+                    (session_id, number),
+                    db,
+                )
+                if session_row is None or table_row is None:
+                    return None
+                session = session_from(session_row)
+                members = [
+                    Participant(r[0], r[1], r[2], r[3], r[4], r[5])
+                    for r in await self._all(
+                        f"SELECT id, session_id, table_number, name, created_at, {NUMBER}"
+                        " FROM participants p WHERE session_id = ? AND table_number = ?"
+                        " AND removed_at IS NULL ORDER BY id",
+                        (session_id, number),
+                        db,
+                    )
+                ]
+                activity = None
+                if session.current_activity_id is not None:
+                    row = await self._one(
+                        "SELECT * FROM activities WHERE id = ?", (session.current_activity_id,), db
+                    )
+                    activity = activity_from(row) if row is not None else None
+                return TableRoom(session, Table(*table_row), members, activity)
+            finally:
+                await db.execute("COMMIT")
