@@ -7,7 +7,7 @@ PORT   ?= 8000
 DB     ?= workshop.db
 
 .PHONY: run test lint browser pdf-libs pdf-tools messages clean bench bench-full bench-abuse \
-	bench-report bench-evaluations
+	bench-report bench-evaluations bench-notes bench-reseat vendor-yjs
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,31 @@ bench-report: $(VENV)/.installed-test pdf-libs
 # Issue 15: the coordinator's figures over 500 sessions and 20,000 evaluations (target 500 ms).
 bench-evaluations: $(VENV)/.installed-test
 	$(BIN)/python -m bench.evaluations --sessions 500 --evaluations 20000
+
+# Issue 16: table notes typed at 10 tables at once, two typists each, keystroke to the
+# table's other phones (bench/notes.py); figures in docs/performance.md.
+bench-notes: $(VENV)/.installed-test
+	$(BIN)/python -m bench.notes --tables 10 --seated 6 --typists 2 --cps 6 --seconds 20
+
+# Reseating 2,000 people at 300 tables with three join questions (docs/seating.md).
+bench-reseat: $(VENV)/.installed-test
+	$(BIN)/python -m bench.reseat --people 2000 --tables 300 --questions 3 --rounds 3
+
+# The browser's Yjs (table notes) as one ES module with lib0 inside, from the npm registry:
+# one request for a phone, and no import map (the CSP allows no inline script).
+YJS_VERSION  ?= 13.6.33
+LIB0_VERSION ?= 0.2.120
+vendor-yjs:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm init -y >/dev/null && \
+	npm install --no-audit --no-fund --silent yjs@$(YJS_VERSION) lib0@$(LIB0_VERSION) esbuild@0.24 && \
+	printf '%s\n' 'export { Doc, Text, applyUpdate, encodeStateAsUpdate, encodeStateVector, encodeStateVectorFromUpdate } from "yjs";' \
+	  'export { fromBase64, toBase64 } from "lib0/buffer";' > entry.js && \
+	npx esbuild entry.js --bundle --format=esm --platform=browser --minify --legal-comments=eof \
+	  --banner:js='// Yjs $(YJS_VERSION) with lib0 $(LIB0_VERSION) (MIT, see LICENSE.yjs and LICENSE.lib0), one ES module made by `make vendor-yjs`.' \
+	  --outfile=$(CURDIR)/static/vendor/yjs.js && \
+	cp node_modules/yjs/LICENSE $(CURDIR)/static/vendor/LICENSE.yjs && \
+	cp node_modules/lib0/LICENSE $(CURDIR)/static/vendor/LICENSE.lib0; \
+	status=$$?; rm -rf $$tmp; exit $$status
 
 # Re-extract the translatable strings and merge them into the catalogs.
 messages: $(VENV)/.installed

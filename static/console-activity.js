@@ -18,7 +18,7 @@ export function activityCard(existing, activity, ctx) {
   const [head, results] = card.children;
   if (activity.state !== "draft") editing.delete(activity.id);
   patch(head, JSON.stringify([activity.id, activity.state, activity.kind, activity.title, activity.prompt,
-    activity.options, activity.kind === "evaluation" ? activity.questions : null, isCurrent, editing.has(activity.id)]),
+    activity.options, activity.kind === "evaluation" ? activity.questions : null, isCurrent, editing.has(activity.id), activity.station_count]),
   () => headPart(activity, isCurrent, ctx));
   const fetched = older.get(activity.id);
   patch(results, JSON.stringify([activity.state, activity.answered, activity.answered_by_table, activity.results,
@@ -45,6 +45,10 @@ function headPart(activity, isCurrent, ctx) {
     case "revealed": controls.push(button(S.hide_results, setState("closed")), button(S.reopen, setState("open"))); break;
   }
   if (!isCurrent) controls.push(button(S.show_on_screen, () => ctx.showOnScreen(activity.id), "ghost"));
+  const vote = ["dilemma", "poll", "scale"].includes(activity.kind);
+  if (vote && ctx.again && (activity.state === "closed" || activity.state === "revealed")) { // before and after
+    controls.push(button(S.ask_again, () => ctx.again(activity.id), "ghost"));
+  }
   const redraw = (e) => {
     const head = e.currentTarget.closest(".card-head");
     head.replaceChildren(...headPart(activity, isCurrent, ctx).filter(Boolean));
@@ -56,8 +60,11 @@ function headPart(activity, isCurrent, ctx) {
   return [
     h("div", { class: "card-title-row" },
       h("span", { class: `badge state-badge ${activity.state}` }, S[`state_${activity.state}`]),
-      h("span", { class: "badge kind-badge" }, S[`kind_${activity.kind}`]),
-      isCurrent ? h("span", { class: "badge on-screen" }, S.on_screen) : null),
+      h("span", { class: "badge kind-badge" }, activity.station_count // a station rotation (stations.py)
+        ? fmt(S.kind_stations, { n: activity.station_count }) : S[`kind_${activity.kind}`]),
+      isCurrent ? h("span", { class: "badge on-screen" }, S.on_screen) : null,
+      activity.by === "table" ? h("span", { class: "badge by-table" }, S.by_table_badge) : null,
+      activity.before ? h("span", { class: "badge after-round" }, S.after_badge) : null),
     h("h3", { class: "card-title" }, titleOf(activity)),
     activity.title ? h("p", { class: "card-prompt" }, activity.prompt) : null,
     h("div", { class: "card-controls" }, controls),
@@ -125,8 +132,9 @@ function resultsPart(activity, ctx) {
       ? h("ol", { class: "draft-options" }, activity.options.map((o, i) => h("li", {}, `${markFor(activity.kind, i)}. ${o}`)))
       : null;
   }
-  const parts = [h("p", { class: "answered-line" }, fmt(activity.kind === "reflection" ? S.posted_n : S.answered_n,
-    { n: activity.answered, total: ctx.participants }))];
+  const parts = [h("p", { class: "answered-line" }, activity.by === "table" // answered by the table: tables count
+    ? fmt(S.tables_answered_n, { n: activity.answered, total: ctx.tables.filter((t) => t.seated).length })
+    : fmt(activity.kind === "reflection" ? S.posted_n : S.answered_n, { n: activity.answered, total: ctx.participants }))];
   const offScreen = activity.hidden_on_screen || [];
   if (offScreen.length && activity.kind !== "evaluation") {
     const names = tableNames(ctx);
@@ -138,6 +146,7 @@ function resultsPart(activity, ctx) {
   } else if (activity.kind === "reflection") {
     parts.push(postsByTable(activity, ctx));
   } else if (activity.results) {
+    if (activity.compare) parts.push(compareLine(activity, ctx)); // an after round
     parts.push(optionBars(activity, activity.results.counts));
     parts.push(details(`${activity.id}:tables`, S.per_table, perTable(activity, ctx)));
     const total = activity.whys_total ?? (activity.whys || []).length;
@@ -146,6 +155,17 @@ function resultsPart(activity, ctx) {
     }
   }
   return parts;
+}
+
+/** An after round: how the room moved since the round before, and the tables that moved most. */
+function compareLine(activity, ctx) {
+  const { S } = ctx;
+  const names = tableNames(ctx);
+  const most = (activity.compare.moved_most || []).map((n) => names.get(n) || String(n));
+  const room = activity.compare.moved;
+  return h("p", { class: "compare-line" },
+    room === null || room === undefined ? S.compare_no_before : fmt(S.compare_room_moved, { n: Math.round(100 * room) }),
+    most.length ? ` ${fmt(S.compare_most_tables, { tables: most.join(", ") })}` : "");
 }
 
 /** The snapshot's newest posts (or whys) with the older ones fetched so far. */

@@ -11,6 +11,7 @@ export function setupForm(form, { S, onSubmit }) {
   const addButton = form.querySelector("[data-add-option]");
   const whyBox = form.querySelector("[data-why-box]");
   const kindHint = form.querySelector("[data-kind-hint]");
+  const byBox = form.querySelector("[data-by-box]"); // each person, or the table together
 
   function optionRow(value = "") {
     const n = rows.children.length + 1;
@@ -26,7 +27,10 @@ export function setupForm(form, { S, onSubmit }) {
   function sync() {
     const [low, high] = LIMITS[kind.value] || [0, 0];
     optionsBox.hidden = high === 0;
-    whyBox.hidden = kind.value !== "dilemma";
+    const vote = ["dilemma", "poll", "scale"].includes(kind.value);
+    if (byBox) byBox.hidden = !vote;
+    const together = vote && form.elements.by && form.elements.by.value === "table";
+    whyBox.hidden = kind.value !== "dilemma" || together; // a table answers without a reason
     kindHint.textContent = S[`hint_${kind.value}`] || "";
     while (rows.children.length < low) rows.append(optionRow());
     [...rows.children].forEach((row, i) => {
@@ -44,6 +48,7 @@ export function setupForm(form, { S, onSubmit }) {
     rows.lastElementChild.querySelector("input").focus();
   });
   kind.addEventListener("change", sync);
+  if (byBox) byBox.addEventListener("change", sync);
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -55,6 +60,7 @@ export function setupForm(form, { S, onSubmit }) {
     };
     if (high > 0) body.options = [...rows.querySelectorAll("input")].map((i) => i.value.trim());
     if (kind.value === "dilemma") body.allow_why = form.elements.allow_why.checked;
+    if (byBox && !byBox.hidden && form.elements.by.value === "table") body.by = "table";
     const segment = form.elements.segment;
     if (segment && segment.value && !segment.closest("[hidden]")) body.segment = Number(segment.value);
     const submit = form.querySelector("[type=submit]");

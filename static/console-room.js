@@ -8,7 +8,7 @@ import { getJSON, postJSON, deleteJSON } from "./api.js";
 
 const PAGE = 50;
 
-export function createRoomPanel({ S, act, toast, base }) {
+export function createRoomPanel({ S, act, toast, base, moveControl = null }) {
   const $ = (id) => document.getElementById(id);
   const counts = $("room-counts");
   const alertBox = $("room-alert");
@@ -77,10 +77,14 @@ export function createRoomPanel({ S, act, toast, base }) {
         });
       },
     }, S.remove);
+    // Seating another table (console-seating.js): the row follows the move.
+    const move = moveControl
+      ? moveControl(p, (table, tableName) => { p.table = table; p.table_name = tableName; drawList(); })
+      : null;
     return h("li", { style: { display: "flex", justifyContent: "space-between", alignItems: "center", gap: ".5rem", padding: ".25rem 0" } },
       h("span", { class: "person" }, h("strong", { class: "person-name" }, name), " ",
         h("span", { class: "muted person-table" }, p.table_name || fmt(S.at_table, { table: p.table }))),
-      remove);
+      move, remove);
   }
 
   function drawList() {

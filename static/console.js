@@ -9,6 +9,10 @@ import { createRunBar } from "./console-run.js";
 import { createAgenda } from "./console-agenda.js";
 import { setupTemplates } from "./console-library.js";
 import { createRoomPanel } from "./console-room.js";
+import { createSeatingPanel } from "./console-seating.js";
+import { createTablesPanel } from "./console-tables.js";
+import { createStationsPanel } from "./console-stations.js";
+import { createParticipation } from "./console-participation.js";
 import { setupGlossary } from "./terms.js";
 import { serverClock } from "./schedule.js";
 
@@ -83,12 +87,17 @@ const api = {
 const cardContext = (s) => ({ S, act, current: s.current, tables: s.tables, participants: s.participants, segments: s.segments,
   setState: api.setState, showOnScreen: api.showOnScreen, setHidden: api.setHidden,
   editActivity: api.editActivity, minGroup: s.min_group, quote: api.quote, unquote: api.unquote,
+  again: (id) => postJSON(`${base}/activities/${id}/again`, {}),
   olderPosts: (id, offset) => getJSON(`${base}/activities/${id}/posts?offset=${offset}&limit=200`) });
 
 const form = $("new-activity");
 const runBar = createRunBar({ S, act, api, clock, toast });
 const agenda = createAgenda({ S, act, api, toast, lang: page.lang || "nb", cardContext, form });
-const roomPanel = createRoomPanel({ S, act, toast, base });
+const seatingPanel = createSeatingPanel({ S, act, toast, base }); // join questions, reseating
+const roomPanel = createRoomPanel({ S, act, toast, base, moveControl: seatingPanel.moveControl });
+const tablesPanel = createTablesPanel({ S, act, base }); // raised hands, the round of the tables
+const stationsPanel = createStationsPanel({ S, act, toast, base, clock }); // station rotations
+const participation = createParticipation({ S, box: $("participation") }); // who has answered, per table
 
 /* ---------- drawing ---------- */
 
@@ -140,6 +149,10 @@ function draw(s) {
   clock.sync(s.now);
   drawRoom(s);
   roomPanel.draw(s);
+  seatingPanel.draw(s);
+  tablesPanel.draw(s);
+  stationsPanel.draw(s);
+  participation.draw(s);
   agenda.draw(s);
   runBar.draw(s);
 }

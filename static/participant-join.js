@@ -1,5 +1,6 @@
 // Joining on the phone: a name, the table to sit at (or "choose for me"), and the join request.
 import { h, replace, fmt } from "./dom.js";
+import { askQuestions } from "./participant-questions.js";
 import {
   S, page, store, view, seatLine, changeButton, seatNote, seatPanel, statusLine, timerLine, live, updateBodyData,
 } from "./participant-page.js";
@@ -7,7 +8,11 @@ import {
 export async function fetchTables() {
   try {
     const res = await fetch(`/api/sessions/${encodeURIComponent(page.code)}/tables`, { credentials: "same-origin" });
-    if (res.ok) return (await res.json()).tables || null;
+    if (res.ok) {
+      const data = await res.json();
+      if (Array.isArray(data.questions)) page.questions = data.questions; // asked before seating
+      return data.tables || null;
+    }
   } catch { /* keep what the page came with */ }
   return null;
 }
@@ -22,6 +27,7 @@ export function tableButton(table, onPick) {
 
 /** The join page; `onWelcome` and `startSocket` take over once the seat is given. */
 export function createJoin({ onWelcome, startSocket }) {
+  let answered = null; // the join questions' answers, once given (kept if the join fails)
   function showJoin(reason = "") {
     live.welcome = null;
     timerLine.hidden = true;
@@ -38,12 +44,23 @@ export function createJoin({ onWelcome, startSocket }) {
     const choices = h("div", { class: "join-choices" });
 
     async function join(tableNumber) {
+      // The join questions come first (participant-questions.js); answered once per page.
+      const questions = page.questions || [];
+      if (questions.length && answered === null) {
+        askQuestions(view, questions, S, (answers) => {
+          answered = answers;
+          replace(view, h("section", { class: "card join" }, problem));
+          join(tableNumber);
+        });
+        return;
+      }
       for (const b of choices.querySelectorAll("button")) b.disabled = true;
       problem.hidden = false;
       problem.className = "note";
       problem.textContent = S.joining;
       const body = { name: nameInput.value.trim() };
       if (tableNumber) body.table = tableNumber;
+      if (answered) body.answers = answered;
       try {
         const res = await fetch(`/api/sessions/${encodeURIComponent(page.code)}/join`, {
           method: "POST",
@@ -59,7 +76,14 @@ export function createJoin({ onWelcome, startSocket }) {
         startSocket();
       } catch (err) {
         problem.className = "alert";
-        problem.textContent = err instanceof TypeError ? S.no_network : err.message;
+        const text = err instanceof TypeError ? S.no_network : err.message;
+        if (answered !== null && !view.contains(choices)) {
+          // Back to the start. Refused (a question changed meanwhile, say): ask again, afresh.
+          if (!(err instanceof TypeError)) { answered = null; await fetchTables(); }
+          showJoin(text);
+          return;
+        }
+        problem.textContent = text;
         for (const b of choices.querySelectorAll("button")) b.disabled = false;
       }
     }

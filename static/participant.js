@@ -10,6 +10,8 @@ import { secondsLeft, mmss, timerToShow, serverClock } from "./schedule.js";
 import { S, page, store, view, statusLine, timerLine, live, updateBodyData } from "./participant-page.js";
 import { createJoin } from "./participant-join.js";
 import { createSeatChange, mergeTable } from "./participant-seat.js";
+import { drawStation } from "./participant-station.js";
+import { createTableTalk } from "./participant-table.js";
 
 const clock = serverClock();
 const timerMemory = {};
@@ -31,6 +33,8 @@ let retryNote = ""; // the "wait a moment" message on show, cleared by the next 
 
 const showJoin = createJoin({ onWelcome, startSocket });
 const { drawSeat } = createSeatChange({ flushOutbox });
+// The table's notes, spokesperson and raised hand send frames of their own (participant-table.js).
+const tableTalk = createTableTalk({ S, code: page.code, send: (frame) => !!socket && socket.send(frame) });
 
 /* ---------- the live view ---------- */
 
@@ -43,6 +47,7 @@ function onWelcome(message) {
   live.knownTables = mergeTable(live.knownTables, message.participant && message.participant.table);
   drawLive();
   flushOutbox();
+  tableTalk.reconnected();
 }
 
 function drawLive() {
@@ -61,7 +66,16 @@ function drawLive() {
     vote: (activity, option, why) => submit({ type: "vote", activity: activity.id, option, ...(why ? { why } : {}) }),
     post: (activity, text) => submit({ type: "post", activity: activity.id, text }),
     evaluate: (activity, answers) => submit({ type: "evaluation", activity: activity.id, answers }),
+    // A question the table answers together (participant-table-answer.js).
+    table: live.table || null,
+    me: live.welcome && live.welcome.participant ? live.welcome.participant.id : null,
+    propose: (activity, option) => submit({ type: "propose", activity: activity.id, option }),
+    confirm: (activity, option) => submit({ type: "confirm", activity: activity.id, option }),
   });
+  // A station rotation: where this table goes now and next (participant-station.js).
+  drawStation(document.getElementById("station"), live.table ? live.table.station : null,
+    live.welcome ? live.welcome.activity : null, { S, now: clock.now });
+  tableTalk.draw(live.table || null, live.welcome); // notes, spokesperson, hand, the round
   updateBodyData();
 }
 
@@ -131,6 +145,7 @@ function onMessage(message) {
       }
       break;
     case "ack": {
+      if (tableTalk.ack(message.id)) break;
       inFlight.delete(message.id);
       retryWait = RETRY_FIRST;
       const frame = store.ack(message.id);
@@ -143,6 +158,7 @@ function onMessage(message) {
       break;
     }
     case "error": {
+      if (message.id && tableTalk.error(message)) break;
       if (message.id) inFlight.delete(message.id);
       if (message.retry) {
         pauseSending(message);
@@ -176,6 +192,10 @@ function onMessage(message) {
         const seat = store.seat();
         if (seat) store.setSeat({ ...seat, table: message.table.number });
         live.seatNotice = { kind: "ok", text: fmt(S.seat_moved, { table: message.table.name }) };
+        // The facilitator reseated the room or moved this person (docs/seating.md): say it big.
+        if (message.moved === true) live.seatNotice = { kind: "reseat", text: fmt(S.new_table, { table: message.table.name }) };
+        if (message.moved === false) live.seatNotice = { kind: "stay", text: fmt(S.same_table, { table: message.table.name }) };
+        if (message.moved && navigator.vibrate) navigator.vibrate(200);
         live.moved = null;
         drawLive();
       }

@@ -7,6 +7,7 @@
 import { h, replace, fmt, letter } from "./dom.js";
 import { marked, termButton, termIds } from "./terms.js";
 import { buildEvaluation, refreshEvaluation } from "./participant-evaluation.js";
+import { buildTableAnswer, refreshTableAnswer, tableOwnAnswer } from "./participant-table-answer.js";
 
 const MAX_TEXT = 1000;
 const QUOTE = 60; // characters of an answer or a post quoted back in "Saved"
@@ -137,7 +138,9 @@ function build(activity, opts) {
   // "Saved" (and a refusal) right under what was tapped, before the why box and the words.
   refs.feedback = h("p", { class: "feedback", role: "status", "aria-live": "polite" });
   refs.error = h("p", { class: "alert", role: "alert", hidden: true });
-  if (open && isVote) {
+  if (open && isVote && activity.by === "table") { // the table answers together
+    root.append(...buildTableAnswer(activity, opts, refs), refs.feedback, refs.error);
+  } else if (open && isVote) {
     const [options, words] = voteButtons(activity, opts, refs);
     root.append(options, refs.feedback, refs.error);
     if (words) root.append(words);
@@ -306,6 +309,7 @@ function refresh(handle, activity, opts) {
   const { S } = opts;
   const { refs } = handle;
   const key = String(activity.id);
+  if (refs.tableAnswer) { refreshTableAnswer(refs, activity, opts); showError(refs, opts); return; }
   const entry = opts.answers[key] || { vote: null, posts: [] };
   const vote = entry.vote;
 
@@ -322,7 +326,7 @@ function refresh(handle, activity, opts) {
       refs.whyText.value = vote.why || "";
     }
   }
-  if (refs.own) replace(refs.own, ownAnswer(activity, vote, S));
+  if (refs.own) replace(refs.own, activity.by === "table" ? tableOwnAnswer(activity, opts) : ownAnswer(activity, vote, S));
   if (refs.posts) {
     const posts = entry.posts || [];
     replace(refs.posts, posts.length

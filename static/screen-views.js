@@ -6,7 +6,10 @@ import {
   S, page, MANY_TABLES, codePage, spacedCode, plural, screenFlags, density, chipWidth, heading, question, joinCornerWanted,
 } from "./screen-common.js";
 import { wallView } from "./screen-wall.js";
+import { showsStations, stationsView } from "./screen-stations.js";
+import { showsSeating, seatingView } from "./screen-seating.js";
 import { isEvaluation, evaluationCount, evaluationSummaryView, evaluationOpenView } from "./screen-evaluation.js";
+import { compareView, hasCompare, tableAnsweredLine } from "./screen-compare.js";
 
 /** Joining locked: no QR code or address to invite people who would be turned away. */
 function closedView(state) {
@@ -74,7 +77,7 @@ function questionView(state, activity) {
       h("h1", { class: "prompt" }, activity.prompt),
       options, steps,
       closed ? h("p", { class: "state-note" }, vote ? S.voting_closed : S.posting_closed) : null),
-    answeredLine(state, activity));
+    activity.by === "table" ? tableAnsweredLine(state, activity) : answeredLine(state, activity));
 }
 
 /** "Why" texts the facilitator chose to show: a few, quoted, never with names. */
@@ -121,7 +124,7 @@ function resultsView(state, activity) {
     heading(activity),
     question(activity),
     h("div", { class: "results-body" }, body),
-    h("p", { class: "results-total" }, plural("votes", results.total)));
+    h("p", { class: "results-total" }, plural(activity.by === "table" ? "tables_total" : "votes", results.total)));
 }
 
 /* ---------- between activities, the plan, the end ---------- */
@@ -213,9 +216,12 @@ export function viewName(state) {
   if (screenFlags(state).join_page === true && !state.session.closed) return "join"; // over anything
   if (state.view === "agenda" && (state.agenda || []).length) return "agenda";
   if (state.session.closed) return "ended";
+  if (showsSeating(state)) return "seating"; // after a reseat: who sits where (screen-seating.js)
   if (isEvaluation(state.activity) && state.activity.state === "revealed") return "evaluation";
   if (state.closing) return "closing";
   if (isEvaluation(state.activity)) return "evaluation-count";
+  if (hasCompare(state.activity)) return "compare"; // an after round: before | after
+  if (showsStations(state)) return "stations"; // a station rotation: who is where
   if (state.activity) return state.activity.state;
   return state.segment ? "segment" : "join";
 }
@@ -230,6 +236,9 @@ export function viewFor(state, name) {
     case "evaluation": return evaluationSummaryView(state, a);
     case "evaluation-count": return evaluationOpenView(state, a);
     case "segment": return segmentView(state);
+    case "stations": return stationsView(state);
+    case "seating": return seatingView(state);
+    case "compare": return compareView(state, a);
     case "revealed":
       if (a.kind === "reflection") return wallView(state, a);
       return state.view === "tables" ? resultsView(state, a) : withCase(state, a, resultsView(state, a));

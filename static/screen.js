@@ -13,6 +13,7 @@ import { secondsLeft, mmss, timerToShow, serverClock } from "./schedule.js";
 import { S, page, stage, rootPx, codePage, joinCornerWanted } from "./screen-common.js";
 import { wall, showWallPage, startWallTimer, drawWall } from "./screen-wall.js";
 import { viewName, viewFor } from "./screen-views.js";
+import { roundView } from "./screen-round.js";
 
 const corner = document.getElementById("corner");
 const lost = document.getElementById("reconnecting");
@@ -86,11 +87,13 @@ function draw(state) {
   // when it is gone, it is gone (an older server drops it as it runs out; see timerToShow).
   if (!state.timer && timerMemory.last && "up" in timerMemory.last) timerMemory.last = null;
   timer = state.timer || null;
-  const name = viewName(state);
+  const plain = viewName(state);
+  // The round of the tables goes over the question; the join page and the end go over it.
+  const name = state.round && plain !== "join" && plain !== "ended" ? "round" : plain;
   document.body.dataset.view = name;
   document.body.dataset.version = String(state.version);
   drawCorner(state, name);
-  replace(stage, viewFor(state, name));
+  replace(stage, name === "round" ? roundView(state) : viewFor(state, name));
   document.body.classList.toggle("has-case", !!stage.querySelector(".case-layout"));
   document.body.classList.toggle("has-rail", !timerBox.hidden || !corner.hidden);
   drawTimer();

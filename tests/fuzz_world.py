@@ -160,13 +160,13 @@ class Line:
         got = []
         while True:
             message = self.next_message()
-            if message.get("type") in ("state", "activity", "welcome"):
+            if message.get("type") in ("state", "activity", "welcome", "table"):
                 continue
             if message.get("type") == "error" and message.get("id") == marker:
                 break
             got.append(message)
         while (message := self.next_message())["type"] != "pong":
-            assert message.get("type") in ("state", "activity"), message
+            assert message.get("type") in ("state", "activity", "table"), message
         return got
 
     def close_code(self) -> int | None:
@@ -263,18 +263,26 @@ def build(url: str, http: httpx.Client, title: str) -> Built:
     for phone in phones:
         phone.line.close()
     built.tokens = [p.token for p in phones]
+    stations = {"stations": [{"name": "Helse"}, {"name": "Skole"}]}  # a rotation (stations)
+    rotation = ok(http.post(f"/api/sessions/{code}/stations", json=stations), 201)["id"]
     state = ok(http.get(f"/api/sessions/{code}"))
     posts = ok(http.get(f"/api/sessions/{code}/results"))["activities"]
     post_ids = [p["id"] for a in posts for p in a.get("posts") or []]
     ok(http.post(f"/api/sessions/{code}/posts/{post_ids[0]}/hidden", json={"hidden": True}))
     quotes = f"/api/sessions/{code}/activities/{dilemma}/quotes"
     ok(http.post(quotes, json={"why": whys[0]}), 201)
+    asked = {"prompt": "Ny?", "options": ["Ja", "Nei"]}  # a join question (seating)
+    question = ok(http.post(f"/api/sessions/{code}/join-questions", json=asked), 201)["id"]
     built.ids = {
-        "activity_id": [a["id"] for a in state["activities"]],
+        # Not the rotation: fuzzing DELETE …/activities/{id} would take it from the
+        # stations routes, whose fuzzing needs one to get past the lookup.
+        "activity_id": [a["id"] for a in state["activities"] if a["id"] != rotation],
         "segment_id": [s["id"] for s in state["segments"]],
         "case_id": [int(c) for c in state["cases"]],
         "post_id": post_ids,
         "participant_id": [p.participant_id for p in phones],
+        "question_id": [question],
+        "rotation_id": [rotation],
         "why": whys,
         "day": [1, 2],
     }

@@ -21,6 +21,10 @@ from pathlib import Path
 import pytest
 
 from tests.store_contract_day import DayContract
+from tests.store_contract_seating import SeatingContract
+from tests.store_contract_stations import StationsContract
+from tests.store_contract_table_answers import TableAnswersContract
+from tests.store_contract_talk import TableTalkContract
 from tests.store_contract_transfer import TransferContract
 from workshop.domain import (
     ActivitySpec,
@@ -61,7 +65,14 @@ def poll(options: int = 3) -> ActivitySpec:
     return activity_spec("poll", "Hva mener du?", [f"Valg {n}" for n in range(options)])
 
 
-class StoreContract(DayContract, TransferContract):
+class StoreContract(
+    DayContract,
+    TransferContract,
+    TableAnswersContract,
+    StationsContract,
+    TableTalkContract,
+    SeatingContract,
+):
     """Every test a `Store` must pass. Subclasses implement `create_store`."""
 
     def create_store(self, place: Path) -> Store:

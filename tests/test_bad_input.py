@@ -705,16 +705,19 @@ async def test_a_full_table_never_refuses(
 
 
 async def test_join_without_a_table_takes_the_emptiest(server: Server, anna: httpx.AsyncClient):
+    # The balanced seat (docs/seating.md): among the tables in use, the emptiest (the lowest
+    # number on a tie); no table is opened while those in use can take 5-7.
     code = (await new_session(anna, tables=3))["code"]
     for table in (1, 1, 2):
         await Phone.join(server, code, table=table)
-    # 2, 1, 0 seated: the emptiest, the lowest number on a tie.
-    assert [(await Phone.join(server, code)).table for _ in range(4)] == [3, 2, 3, 1]
+    # 2, 1, 0 seated: tables 1 and 2 are in use, so the emptiest of those.
+    assert [(await Phone.join(server, code)).table for _ in range(4)] == [2, 1, 2, 1]
 
-    # Seating is one atomic step: a rush of joins still spreads evenly.
+    # Seating is one atomic step: a rush of joins still spreads evenly over the tables a
+    # room of 21 needs (three of 7).
     code = (await new_session(anna, tables=3))["code"]
-    rush = await asyncio.gather(*(Phone.join(server, code) for _ in range(12)))
-    assert Counter(p.table for p in rush) == {1: 4, 2: 4, 3: 4}
+    rush = await asyncio.gather(*(Phone.join(server, code) for _ in range(21)))
+    assert Counter(p.table for p in rush) == {1: 7, 2: 7, 3: 7}
 
 
 async def test_wrong_codes_are_throttled_but_joins_never(fresh_db):

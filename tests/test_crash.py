@@ -116,7 +116,12 @@ async def test_acknowledged_votes_survive_kill_9(fresh_db: Path, servers: list[S
     await asyncio.gather(*sending)
     for outbox in outboxes:  # every ack the server got out before it died
         await outbox.phone.socket.wait_closed()
-        assert {m["type"] for m in outbox.phone.socket.received} <= {"welcome", "ack", "activity"}
+        assert {m["type"] for m in outbox.phone.socket.received} <= {
+            "welcome",
+            "ack",
+            "activity",
+            "table",
+        }
     acked = sum(len(o.acked()) for o in outboxes)
     sent = sum(len(o.sent) for o in outboxes)
     assert PHONES * ACKS_BEFORE_KILL <= acked < sent, "the kill came after the burst"

@@ -21,7 +21,11 @@ from workshop.web import (
     posts_api,
     report_pages,
     room_api,
+    seating_api,
     sockets,
+    stations_api,
+    table_answers_api,
+    table_talk_api,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +74,10 @@ def app_routes() -> list[BaseRoute]:
         *login_api.routes,
         *room_api.routes,
         *posts_api.routes,
+        *stations_api.routes,
+        *seating_api.routes,
+        *table_answers_api.routes,
+        *table_talk_api.routes,
         *over_time_api.routes,
         *api.routes,
         *sockets.routes,

@@ -159,9 +159,9 @@ def normalised(data: dict[str, Any]) -> dict[str, Any]:
     session = data["session"]
     del session["code"], session["created_at"]
     places = {
-        part: {entry["id"]: n for n, entry in enumerate(data[part])}
+        part: {entry["id"]: n for n, entry in enumerate(data.get(part, []))}
         for part in ("segments", "cases", "activities", "participants", "votes", "posts",
-                     "evaluations")
+                     "evaluations", "table_acts", "join_questions")
     }  # fmt: skip
     refs = {
         "segment": "segments",
@@ -169,6 +169,10 @@ def normalised(data: dict[str, Any]) -> dict[str, Any]:
         "activity": "activities",
         "participant": "participants",
         "vote": "votes",
+        "before": "activities",
+        "proposal": "table_acts",
+        "answer": "table_acts",
+        "question": "join_questions",
     }
 
     def rename(entry: dict[str, Any], part: str | None) -> None:
@@ -179,9 +183,14 @@ def normalised(data: dict[str, Any]) -> dict[str, Any]:
                 entry[key] = places[target][entry[key]]
 
     for part in places:
-        for entry in data[part]:
+        for entry in data.get(part, []):
             rename(entry, part)
-    for entry in data["quotes"]:
+    for entry in [*data["quotes"], *data.get("rotations", []), *data.get("table_answers", [])]:
+        rename(entry, None)
+    talk = [*data.get("table_notes", []), *data.get("spokespersons", [])]  # the tables' talk
+    for entry in [*talk, *([data["round"]] if data.get("round") else [])]:
+        rename(entry, None)
+    for entry in [*data.get("join_answers", []), *data.get("seatings", [])]:  # seating
         rename(entry, None)
     for key, part in (("current_segment", "segments"), ("current_activity", "activities")):
         if session[key] is not None:
@@ -260,7 +269,7 @@ async def test_export_import_export_gives_the_same_file(
     assert response.status_code == 200, response.text
     assert response.headers["content-disposition"].startswith('attachment; filename="session-')
     first = response.json()
-    assert (first["format"], first["version"]) == ("workshop-session", 1)
+    assert (first["format"], first["version"]) == ("workshop-session", 2)
     assert all("token" not in key for p in first["participants"] for key in p)
     assert any(p["hidden"] for p in first["posts"]) and first["quotes"]
     assert any(not v["latest"] for v in first["votes"])
@@ -310,7 +319,7 @@ async def test_a_bad_import_stores_nothing(server: Server, facilitator: httpx.As
         (broken_vote, f"votes[{len(good['votes']) - 1}]"),
         (broken_ref, f"posts[{len(good['posts']) - 1}]"),
         (late, f"evaluations[{len(good['evaluations']) - 1}]"),
-        ({**good, "version": 2}, ""),
+        ({**good, "version": 3}, ""),
         ({**good, "format": "workshop-plan"}, ""),
         ({**good, "tables": []}, "tables"),
         ({**good, "session": {**good["session"], "language": "de"}}, "session"),

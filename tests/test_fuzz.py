@@ -309,6 +309,8 @@ def param_values(world: World, endpoint: w.Endpoint, name: str) -> st.SearchStra
         real: list[Any] = codes(world, endpoint)
     elif name == "case_id" and "/library/" in endpoint.path:
         real = world.library
+    elif name == "activity_id" and "/stations/" in endpoint.path:
+        real = world.sandbox.ids["rotation_id"] + world.target.ids["rotation_id"]
     elif name in world.sandbox.ids:
         real = world.sandbox.ids[name] + world.target.ids.get(name, [])
     else:  # a parameter this suite does not know yet: any real id

@@ -39,14 +39,12 @@ from workshop.domain import Participant, Session
 from workshop.errors import Busy
 from workshop.hub import PHONES, SCREEN, Hubs, LocalBroadcast, Outbox
 from workshop.i18n import gettext_for
+from workshop.web.frames import FAILED, FLOODING, handle
 from workshop.web.limits import SubmitLimiter, Tarpit
 from workshop.web.sockets import (
-    FAILED,
-    FLOODING,
     NOT_READY,
     OPENED_ELSEWHERE,
     REPLACED,
-    _handle,
     _send_first,
     answered,
 )
@@ -347,7 +345,7 @@ async def test_an_unexpected_failure_answers_an_error_frame_with_retry(
     frame = vote(3, 0)
     limiter = SubmitLimiter(RATE, BURST)
     with caplog.at_level(logging.ERROR):
-        replies, close = await _handle(
+        replies, close = await handle(
             Failing(),  # type: ignore[arg-type]
             SESSION,
             PARTICIPANT,

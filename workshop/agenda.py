@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from workshop.checks import whole
 from workshop.domain import (
     MAX_PROMPT,
     MAX_TEXT,
@@ -120,16 +121,7 @@ class Step:
 
 
 def _int(value: object, what: str, low: int, high: int, default: int) -> int:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise Invalid(
-            N_("%(what)s must be a whole number from %(low)d to %(high)d."),
-            what=what,
-            low=low,
-            high=high,
-        )
-    return value
+    return default if value is None else whole(value, what, low, high)
 
 
 def clock(value: object) -> str:

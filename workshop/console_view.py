@@ -16,6 +16,7 @@ from workshop.domain import Activity, Post, Why
 from workshop.marks import Marks
 from workshop.privacy import DEFAULT_MIN_GROUP
 from workshop.snapshots import (
+    answered,
     case_view,
     live_activity,
     post_view,
@@ -25,7 +26,9 @@ from workshop.snapshots import (
     tally_of,
     topics_of,
 )
+from workshop.stations import mark_cards
 from workshop.store.base import Room
+from workshop.table_answers import participation, results_part
 
 
 def console_state(
@@ -50,6 +53,7 @@ def console_state(
         live_activity(room, a, names, console=True, slots=slots[a.id], min_group=min_group)
         for a in room.activities
     ]
+    mark_cards(state["activities"], room.stations)  # a rotation's card: "Stations: 3"
     steps = run_of_show(room.segments, room.activities)
     session = room.session
     following = next_step(
@@ -81,9 +85,15 @@ def console_state(
         else None
     )
     state["table_changes"] = session.table_changes
+    live = room.activity(session.current_activity_id)  # participation at a glance
+    state["participation"] = participation(room, answered_of(room, live)) if live else None
     current = slots.pop(session.current_activity_id, []) if session.current_activity_id else []
     fill(state, [*current, *(s for listed in slots.values() for s in listed), *screen_slots])
     return state
+
+
+def answered_of(room: Room, activity: Activity) -> dict[int, int]:
+    return answered(room, activity, tally_of(room, activity) if activity.is_vote else None)
 
 
 def results(room: Room) -> dict[str, Any]:
@@ -119,6 +129,7 @@ def results(room: Room) -> dict[str, Any]:
                     {"table": w.table, "option": w.option, "text": w.text}
                     for w in room.whys.get(activity.id, ())
                 ],
+                **results_part(room, activity),  # by, table_answers, before, compare
             }
         )
     return {"activities": out}

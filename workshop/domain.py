@@ -74,6 +74,8 @@ class ActivityState(StrEnum):
     REVEALED = "revealed"
 
 
+ANSWER_BY = ("person", "table")  # who answers a vote: each person, or the table together
+
 OPTION_RANGE: Mapping[ActivityKind, tuple[int, int]] = {
     ActivityKind.DILEMMA: (2, 4),
     ActivityKind.POLL: (2, 8),
@@ -156,6 +158,7 @@ class ActivitySpec:
     options: tuple[str, ...] = ()
     allow_why: bool = False
     questions: tuple[Question, ...] = ()  # an evaluation's
+    by: str = "person"  # a vote's: "person" (each answers) or "table" (table_answers.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +175,8 @@ class Activity:
     segment_id: int | None = None  # its place in the day's plan
     case_id: int | None = None  # the session's copy of the case it belongs to
     questions: tuple[Question, ...] = ()  # an evaluation's (evaluation.py)
+    by: str = "person"  # "person" or "table": who answers a vote (table_answers.py)
+    before: int | None = None  # an "after" round: the activity it asks again
 
     @property
     def option_count(self) -> int:
@@ -320,6 +325,7 @@ def activity_spec(
     title: object = None,
     allow_why: object = None,
     questions: object = None,
+    by: object = None,
 ) -> ActivitySpec:
     try:
         kind = ActivityKind(kind)
@@ -350,7 +356,14 @@ def activity_spec(
         asked = questions_of(questions)
     elif questions is not None:
         raise Invalid(N_("Only an evaluation has questions."))
-    return ActivitySpec(kind, prompt_text, title_text, labels, why, asked)
+    if by not in (None, *ANSWER_BY):
+        raise Invalid(N_("by must be person or table."))
+    if by == "table" and kind not in (ActivityKind.DILEMMA, ActivityKind.POLL, ActivityKind.SCALE):
+        raise Invalid(N_("Only a dilemma, a poll or a scale can be answered by the table."))
+    # A table answers together, without a reason of its own.
+    return ActivitySpec(
+        kind, prompt_text, title_text, labels, why and by != "table", asked, str(by or "person")
+    )
 
 
 def check_move(current: ActivityState, target: object) -> ActivityState:
@@ -390,6 +403,8 @@ def check_vote(activity: Activity, option: object, why: object) -> tuple[int, st
         raise Invalid(N_("This is the evaluation: send it as one evaluation."))
     if not activity.is_vote:
         raise Invalid(N_("This activity takes written answers, not votes."))
+    if activity.by == "table":
+        raise Invalid(N_("Your table answers this one together: propose an answer for the table."))
     if isinstance(option, bool) or not isinstance(option, int):
         raise Invalid(N_("Choose one of the options."))
     if not 0 <= option < activity.option_count:

@@ -48,6 +48,43 @@ class SeatMessage:
 
 
 @dataclass(frozen=True)
+class TableAnswerMessage:
+    """A member's `propose` of the table's answer, or another member's `confirm` of it."""
+
+    id: str
+    kind: str  # "propose" or "confirm"
+    activity: int
+    option: object
+
+
+@dataclass(frozen=True)
+class NoteMessage:
+    """An edit of the table's notes: a Yjs update, base64 (workshop/notes.py)."""
+
+    id: str
+    activity: int
+    update: object
+    generation: object = 0  # the document it was made on (cleared by the facilitator since?)
+
+
+@dataclass(frozen=True)
+class SpokespersonMessage:
+    """The table picks who speaks for it on an activity."""
+
+    id: str
+    activity: int
+    participant: object
+
+
+@dataclass(frozen=True)
+class HandMessage:
+    """A table calls the facilitator (`raised`), or says never mind."""
+
+    id: str
+    raised: object
+
+
+@dataclass(frozen=True)
 class PingMessage:
     """A page asking whether the connection is alive (after waking up, say)."""
 
@@ -57,7 +94,18 @@ class PongMessage:
     """A page's answer to the server's heartbeat `ping`."""
 
 
-Inbound = VoteMessage | PostMessage | EvaluationMessage | SeatMessage | PingMessage | PongMessage
+Inbound = (
+    VoteMessage
+    | PostMessage
+    | EvaluationMessage
+    | SeatMessage
+    | PingMessage
+    | PongMessage
+    | TableAnswerMessage
+    | NoteMessage
+    | SpokespersonMessage
+    | HandMessage
+)
 
 # type -> who may send it
 INBOUND_TYPES = {
@@ -65,6 +113,11 @@ INBOUND_TYPES = {
     "post": "participant",
     "evaluation": "participant",
     "seat": "participant",
+    "propose": "participant",  # table answers (workshop/table_answers.py)
+    "confirm": "participant",
+    "note": "participant",  # table talk (workshop/table_talk.py)
+    "spokesperson": "participant",
+    "hand": "participant",
     "ping": "any",
     "pong": "any",
 }
@@ -133,11 +186,19 @@ def parse(text: str) -> Inbound:
     client_id = _client_id(data.get("id"))
     if kind == "seat":
         return SeatMessage(client_id, data.get("table"))
+    if kind == "hand":
+        return HandMessage(client_id, data.get("raised"))
     activity = data.get("activity")
     if not is_row_id(activity):
         raise FrameError(N_("The message must name an activity."), id=client_id)
     if kind == "vote":
         return VoteMessage(client_id, activity, data.get("option"), _text(data, "why", client_id))
+    if kind == "note":
+        return NoteMessage(client_id, activity, data.get("update"), data.get("generation"))
+    if kind == "spokesperson":
+        return SpokespersonMessage(client_id, activity, data.get("participant"))
+    if kind in ("propose", "confirm"):
+        return TableAnswerMessage(client_id, kind, activity, data.get("option"))
     if kind == "evaluation":
         answers = data.get("answers")
         if not isinstance(answers, dict):
@@ -174,9 +235,13 @@ def ack(client_id: str) -> str:
     return dumps({"type": "ack", "id": client_id})
 
 
-def seat(number: int, name: str) -> str:
-    """Where a participant sits now, after they changed table."""
-    return dumps({"type": "seat", "table": {"number": number, "name": name}})
+def seat(number: int, name: str, moved: bool | None = None) -> str:
+    """Where a participant sits now, after they changed table; `moved` when the facilitator
+    seated them (a reseat: true if their table changed, false if they stay)."""
+    frame: dict[str, Any] = {"type": "seat", "table": {"number": number, "name": name}}
+    if moved is not None:
+        frame["moved"] = moved
+    return dumps(frame)
 
 
 def error(

@@ -45,6 +45,8 @@ def plan_file(
         }
         if a.questions:
             view["questions"] = [question_json(q) for q in a.questions]
+        if a.by != "person":
+            view["by"] = a.by
         return view
 
     def items(segment_id: int | None) -> list[dict[str, Any]]:
@@ -124,6 +126,7 @@ def read_plan(data: object) -> tuple[PlanSegment, ...]:
                             a.get("title"),
                             a.get("allow_why"),
                             a.get("questions"),
+                            a.get("by"),
                         )
                         for a in item["activities"]
                         if isinstance(a, dict)

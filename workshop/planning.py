@@ -19,6 +19,7 @@ from workshop.agenda import (
     segment_spec,
 )
 from workshop.domain import (
+    Activity,
     ActivityKind,
     ActivitySpec,
     Session,
@@ -227,6 +228,7 @@ class Planning:
                 body.get("title"),
                 body.get("allow_why"),
                 body.get("questions"),
+                body.get("by"),
             )
         segment = body.get("segment")
         if segment is not None and (isinstance(segment, bool) or not isinstance(segment, int)):
@@ -252,7 +254,15 @@ class Planning:
                 body.get("title", activity.title),
                 body.get("allow_why", activity.allow_why),
                 body.get("questions", [question_json(q) for q in activity.questions] or None),
+                activity.by,
             )
+            if len(spec.options) != len(activity.options) and await self._paired(activity):
+                raise Invalid(
+                    N_(
+                        "This question is asked before and after table talk: both rounds keep"
+                        " the same number of options."
+                    )
+                )
             await self.store.update_activity(session.id, activity_id, spec)
             self._forget(session.id, activity_id)
         if "position" in body:
@@ -261,6 +271,13 @@ class Planning:
         elif not edits:
             raise Invalid(N_("Say what to change: position, title, prompt or options."))
         await self._publish(session, CONSOLE)
+
+    async def _paired(self, activity: Activity) -> bool:
+        """Whether `activity` is an after round, or has one (`answering.again`)."""
+        if activity.before is not None:
+            return True
+        activities = await self.store.activities(activity.session_id)
+        return any(a.before == activity.id for a in activities)
 
     async def delete_activity(self, session: Session, activity_id: int) -> None:
         if not is_row_id(activity_id):

@@ -8,7 +8,10 @@ Plain Python of the console's state (`console_view.console_state`) and the resul
   the rule the screen follows; the hidden tables are shown together as "Other tables", which
   the rule keeps at `min_group` or more);
 - the table of a post or a "why" (a small table would give its writer away);
-- names, unless the facilitator asks for them (`authors`), and then only on posts.
+- names, unless the facilitator asks for them (`authors`), and then only on posts and on
+  who spoke for a table.
+The tables' own notes (table_talk.py) are the facilitator's record: all of them, those kept
+off the screen marked.
 """
 
 from __future__ import annotations
@@ -48,10 +51,12 @@ def build(
     lang: str,
     tz: tzinfo,
     authors: Mapping[str, str] | None = None,
+    table_notes: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """`session`: `{title, code, created_at, organisation?}`; `state` and `results` as the
     console gets them; `authors`: post id → the participant's name, only when the report is
-    to carry names."""
+    to carry names; `table_notes`: `{activity, table, text, hidden, spokesperson}` per table
+    and activity (`Talking.report_notes`)."""
     k = int(state.get("min_group") or DEFAULT_MIN_GROUP)
     tables = {int(t["number"]): t["name"] for t in state.get("tables", [])}
     answers = {a["id"]: a for a in results.get("activities", [])}
@@ -59,6 +64,7 @@ def build(
     ran = [a for a in ordered if a.get("state") != "draft"]
     numbers = {a["id"]: i for i, a in enumerate(ran, 1)}
     earlier = _asked_before(ran, answers)
+    notes = _notes_by_activity(table_notes, tables, authors is not None)
 
     sections: list[dict[str, Any]] = []
     evaluations: list[dict[str, Any]] = []
@@ -77,6 +83,7 @@ def build(
                 view["compare"] = _compare(activity, first, answers, numbers, lang)
         elif activity["kind"] == "reflection":
             view.update(_reflection(result, authors))
+        view["table_notes"] = notes.get(activity["id"], [])
         title = segment_titles.get(activity.get("segment"))
         if not sections or sections[-1]["segment"] != activity.get("segment"):
             sections.append({"segment": activity.get("segment"), "title": title, "activities": []})
@@ -164,6 +171,7 @@ def _activity(
         "whys": [],
         "posts": [],
         "questions": [],
+        "table_notes": [],
     }
 
 
@@ -247,7 +255,45 @@ def _reflection(result: Mapping[str, Any], authors: Mapping[str, str] | None) ->
         {"text": p["text"], "name": (authors or {}).get(p["id"], "")}
         for p in reversed(_visible(result))  # in the order they were written
     ]
-    return {"posts": posts, "total": len(posts)}
+    return {"posts": posts, "total": len(posts), "stations": _stations(result, authors)}
+
+
+def _notes_by_activity(
+    table_notes: Sequence[Mapping[str, Any]], tables: Mapping[int, str], names: bool
+) -> dict[int, list[dict[str, Any]]]:
+    """activity id → its tables' notes in table order: the table's name, the text, whether
+    it was kept off the screen, and who spoke for the table (a name, only in a report with
+    names)."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for note in sorted(table_notes, key=lambda n: (n["activity"], n["table"])):
+        if not note["text"].strip():
+            continue
+        speaker = note.get("spokesperson") or {}
+        out.setdefault(note["activity"], []).append(
+            {
+                "table": tables.get(note["table"], str(note["table"])),
+                "text": note["text"].strip(),
+                "hidden": bool(note["hidden"]),
+                "spokesperson": (speaker.get("name") or "") if names else "",
+            }
+        )
+    return out
+
+
+def _stations(result: Mapping[str, Any], authors: Mapping[str, str] | None) -> list[Any]:
+    """A station rotation's posts by station (stationing.py), hidden ones left out."""
+    return [
+        {
+            "name": group["name"] or "",
+            "prompt": group.get("prompt") or "",
+            "posts": [
+                {"text": p["text"], "name": (authors or {}).get(p["id"], "")}
+                for p in group.get("posts", [])
+                if not p.get("hidden")
+            ],
+        }
+        for group in result.get("stations") or []
+    ]
 
 
 def _evaluation(

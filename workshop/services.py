@@ -13,6 +13,7 @@ from typing import Any
 
 from workshop import auth, console_view, evaluation, snapshots, table_view
 from workshop.accounts import Accounts
+from workshop.answering import Answering
 from workshop.domain import (
     DEFAULT_CAPACITY,
     MAX_NAME,
@@ -24,7 +25,6 @@ from workshop.domain import (
     Participant,
     Post,
     Session,
-    Table,
     Vote,
     check_move,
     check_post,
@@ -47,11 +47,14 @@ from workshop.marks import Marks, first_marks_only
 from workshop.messages import EvaluationMessage, PostMessage, VoteMessage, dumps
 from workshop.planning import Planning
 from workshop.running import Running
-from workshop.seating import REMOVED, choose_table, participant_cap
+from workshop.seating import REMOVED, participant_cap
+from workshop.seating_plan import SEATING_VIEW, Seating
+from workshop.stationing import Stationing
 from workshop.store import Store
 from workshop.store.base import ROOM_POSTS, UNCHANGED, IdTaken
+from workshop.talking import Talking
 
-SCREEN_VIEWS = ("options", "tables", "agenda")
+SCREEN_VIEWS = ("options", "tables", "agenda", "seating")
 ASKS_KEPT = 10_000  # activity definitions kept in memory for checking answers
 MARKED_KEPT = 4_096  # texts kept with their glossary marks
 
@@ -87,6 +90,10 @@ class Workshop:
         self.library = library or Library(cases={}, agendas={}, glossaries={}, tags={}, problems=[])
         self.planning = Planning(store, self.library, self._publish, self._forget_activity)
         self.running = Running(store, self._publish)
+        self.stationing = Stationing(store, self._publish)  # station rotations
+        self.answering = Answering(store, self._publish, self._answerable)  # table answers
+        self.talking = Talking(store, self._publish, self.running, min_group)  # table talk
+        self.seating = Seating(store, self._publish, broadcast)  # join questions, reseating
         from workshop.transfer import Transfer  # the session file (exports and import)
 
         self.transfer = Transfer(store)
@@ -165,7 +172,7 @@ class Workshop:
 
     async def set_screen_view(self, session: Session, view: object) -> Session:
         if view not in SCREEN_VIEWS:
-            raise Invalid(N_("The view must be options, tables or agenda."))
+            raise Invalid(N_("The view must be options, tables, agenda or seating."))
         session = await self.store.update_session(session.id, screen_view=str(view))
         await self._publish(session, SCREEN, CONSOLE)
         return session
@@ -244,7 +251,7 @@ class Workshop:
                 room.posts[activity_id], room.whys[activity_id], _ = await self.store.posts_page(
                     activity_id, 0, posts + whys
                 )
-        return console_view.results(room)
+        return await self.stationing.results(session, console_view.results(room))
 
     async def posts_page(
         self, session: Session, activity_id: object, offset: object, limit: object
@@ -261,17 +268,29 @@ class Workshop:
 
     async def console_state(self, session_id: int) -> dict[str, Any]:
         room = await self.store.room(session_id, "all")
-        return console_view.console_state(
+        current = room.session.current_activity_id
+        self.stationing.watch(room.session, room.stations.get(current or 0))  # round ends
+        state = console_view.console_state(
             room,
             join_url(room.session),
             screen_url(room.session),
             self.marks(room.session.language),
             self.min_group,
         )
+        names = {t.number: t.name for t in room.tables}
+        live = next((a for a in room.activities if a.id == current), None)
+        state["talk"] = await self.talking.console_view(session_id, names, live)  # hands, notes
+        return state
 
     async def screen_state(self, session_id: int) -> dict[str, Any]:
         room = await self.store.room(session_id, "current")
-        return snapshots.screen_state(room, join_url(room.session), self.min_group)
+        current = room.session.current_activity_id
+        self.stationing.watch(room.session, room.stations.get(current or 0))  # round ends
+        state = snapshots.screen_state(room, join_url(room.session), self.min_group)
+        state["round"] = await self.talking.round_view(session_id)  # the round of the tables
+        if room.session.screen_view == SEATING_VIEW:  # who sits where (seating_plan.py)
+            state["seating"] = await self.seating.screen_view(session_id)
+        return state
 
     async def phone_state(self, session_id: int) -> dict[str, Any]:
         room = await self.store.room(session_id, "none")
@@ -288,18 +307,16 @@ class Workshop:
 
     # --- participants -------------------------------------------------------------------
 
-    async def join(self, session: Session, name: object, table: object) -> tuple[Participant, str]:
-        """Seat a newcomer; returns the participant and their token (shown once)."""
+    async def join(
+        self, session: Session, name: object, table: object, answers: object = None
+    ) -> tuple[Participant, str]:
+        """Seat a newcomer; returns the participant and their token (shown once). Without a
+        table picked, the seat is balanced by size and join answers (seating_plan.py)."""
         display = clean_text(name, what=N_("The name"), limit=MAX_NAME, required=False)
-        if table is not None and (isinstance(table, bool) or not isinstance(table, int)):
-            raise Invalid(N_("The table must be a table number."))
-
-        def choose(tables: list[Table], seated: Mapping[int, int]) -> int:
-            return choose_table(tables, seated, table)  # type: ignore[arg-type]
-
+        choose, checked = await self.seating.chooser(session, table, answers)
         token = auth.new_token()
         participant = await self.store.seat_participant(
-            session.id, display.strip(), auth.token_hash(token), choose
+            session.id, display.strip(), auth.token_hash(token), choose, answers=checked
         )
         await self._publish(session, SCREEN, CONSOLE, table_channel(participant.table))
         return participant, token

@@ -13,12 +13,13 @@ from typing import Any
 from workshop.agenda import run_of_show
 from workshop.domain import SCALE_LABELS, Activity, ActivityKind
 from workshop.session_file import SessionRecord
+from workshop.stations import station_name
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("activity_id", "activity", "kind", "question", "table", "table_name")
 NAME_COLUMNS = ("participant", "name")
-ANSWER_COLUMNS = ("option", "label", "text", "why", "hidden", "time")
+ANSWER_COLUMNS = ("option", "label", "text", "why", "hidden", "time", "station", "by", "before")
 
 Cell = str | int
 
@@ -47,9 +48,10 @@ def _by_activity(answers: Iterable[Any]) -> dict[int, list[Any]]:
 def answer_rows(
     record: SessionRecord, names: bool, translate: Callable[[str], str]
 ) -> Iterator[list[Cell]]:
-    """The header, then a row per answer: each participant's latest vote, every post, and
-    one row per answered key of each participant's latest evaluation (never with a name:
-    the evaluation is anonymous). Activities in the order of the day."""
+    """The header, then a row per answer: each participant's latest vote, each table's
+    confirmed answer (the table's: no name), every post, and one row per answered key of
+    each participant's latest evaluation (never with a name: the evaluation is anonymous).
+    Activities in the order of the day."""
     yield [*COLUMNS, *(NAME_COLUMNS if names else ()), *ANSWER_COLUMNS]
     tables = {t.number: t.name for t in record.tables}
     people = {p.id: p for p in record.participants}
@@ -63,6 +65,19 @@ def answer_rows(
     votes = _by_activity(v for v in record.votes if v.latest)
     posts = _by_activity(record.posts)
     evaluations = _by_activity(e for e in record.evaluations if e.latest)
+    rotations = {r.activity_id: r for r in record.rotations}  # a post's station (stations.py)
+    confirms = {t.id: t for t in record.table_acts}  # a table's answer's time: its confirm's
+    table_answers = _by_activity(record.table_answers)
+    table_notes = _by_activity(n for n in record.table_notes if n.text.strip())  # talk_file.py
+
+    def label_of(activity: Activity, option: int) -> str:
+        if activity.kind is ActivityKind.SCALE:
+            return translate(SCALE_LABELS[option]) if option < len(SCALE_LABELS) else ""
+        return activity.options[option] if option < len(activity.options) else ""
+
+    def tail(activity: Activity, by: str = "person") -> list[Cell]:
+        """`by`: a person's answer or a table's; `before`: an after round's round before."""
+        return [by, activity.before if activity.before is not None else ""]
 
     def head(activity: Activity, question: str, table: int, person: int | None) -> list[Cell]:
         row: list[Cell] = [
@@ -81,18 +96,43 @@ def answer_rows(
     for activity_id in order:
         activity = by_id[activity_id]
         for v in votes.get(activity_id, ()):
-            if activity.kind is ActivityKind.SCALE:
-                label = translate(SCALE_LABELS[v.option]) if v.option < len(SCALE_LABELS) else ""
-            else:
-                label = activity.options[v.option] if v.option < len(activity.options) else ""
             yield [
                 *head(activity, "", v.table, v.participant_id),
                 v.option,
-                label,
+                label_of(activity, v.option),
                 "",
                 v.why,
                 "",
                 iso(v.created_at),
+                "",
+                *tail(activity),
+            ]
+        for t in table_answers.get(activity_id, ()):  # the table's, never a name
+            if t.option is None:
+                continue  # proposed, never confirmed
+            confirm = confirms.get(t.answer_id or "")
+            yield [
+                *head(activity, "", t.table, None),
+                t.option,
+                label_of(activity, t.option),
+                "",
+                "",
+                "",
+                iso(confirm.created_at) if confirm is not None else "",
+                "",
+                *tail(activity, "table"),
+            ]
+        for n in table_notes.get(activity_id, ()):  # the table's notes: the table's, no name
+            yield [
+                *head(activity, "", n.table, None),
+                "",
+                "",
+                n.text,
+                "",
+                int(n.hidden),
+                iso(n.updated_at),
+                "",
+                *tail(activity, "table"),
             ]
         for p in posts.get(activity_id, ()):
             yield [
@@ -103,6 +143,8 @@ def answer_rows(
                 "",
                 int(p.hidden),
                 iso(p.created_at),
+                station_name(rotations.get(activity_id), record.post_stations.get(p.id)),
+                *tail(activity),
             ]
         questions = {q.key: q for q in activity.questions}
         for e in evaluations.get(activity_id, ()):
@@ -124,6 +166,8 @@ def answer_rows(
                     "",
                     "",
                     iso(e.created_at),
+                    "",
+                    *tail(activity),
                 ]
 
 

@@ -1,7 +1,7 @@
 """The session file: a whole session as JSON (plan, tables, participants without tokens,
-every vote, posts, evaluations, quotes), as the store reads it and as a facilitator exports
-it (docs/api.md, "The session file"). Plain rules, like `plan_file`; the checked import is
-`session_read.py`, the answers as CSV `session_csv.py`.
+every vote, posts, evaluations, quotes, station rotations, table answers), as the store reads
+it and as a facilitator exports it (docs/api.md, "The session file"). Plain rules, like `plan_file`;
+the checked import is `session_read.py`, the answers as CSV `session_csv.py`.
 
 Ids in the file are references within the file only: an import gives every row a new id
 (and the session a new join code and screen key), and keeps every time as it was."""
@@ -14,9 +14,20 @@ from typing import Any
 from workshop import evaluation
 from workshop.agenda import PlanDay, Segment, SessionCase
 from workshop.domain import Activity, Post, Session, Table
+from workshop.seating_file import JoinAnswerRecord, QuestionRecord, SeatRecord, seating_json
+from workshop.stations import Place, Rotation, place_json, rotation_json
+from workshop.table_talk import Round
+from workshop.talk_file import (
+    SpokespersonRecord,
+    TableNoteRecord,
+    note_json,
+    round_json,
+    spokesperson_json,
+)
 
 SESSION_FORMAT = "workshop-session"
-SESSION_VERSION = 1
+SESSION_VERSION = 2  # 2: station rotations, posts' stations, table answers, talk (issue 16)
+SESSION_VERSIONS = (1, 2)  # what an import reads: a version 1 file has no rotations
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +52,31 @@ class VoteRecord:
     why: str
     created_at: float
     latest: bool  # this participant's latest vote on the activity (its ballot)
+
+
+@dataclass(frozen=True, slots=True)
+class TableActRecord:
+    """A member's propose or confirm of a table's answer (table_answers.py), as sent."""
+
+    id: str
+    kind: str  # "propose" or "confirm"
+    activity_id: int
+    participant_id: int
+    table: int  # where the member sat when they sent it
+    option: int
+    proposal_id: str | None  # a confirm's: the proposal it confirmed (None: found it done)
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class TableAnswerRecord:
+    """One table's state for one activity answered by the table."""
+
+    activity_id: int
+    table: int
+    option: int | None  # its confirmed answer; None before the first confirm
+    answer_id: str | None  # the confirm that made it
+    proposal_id: str | None  # a proposal waiting for a confirm
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +114,18 @@ class SessionRecord:
     posts: list[Post] = field(default_factory=list)
     quotes: list[QuoteRecord] = field(default_factory=list)
     evaluations: list[EvaluationRecord] = field(default_factory=list)
+    rotations: list[Rotation] = field(default_factory=list)  # in activity order (stations.py)
+    post_stations: dict[str, Place] = field(default_factory=dict)  # post id -> (station, round)
+    table_acts: list[TableActRecord] = field(default_factory=list)  # every one, oldest first
+    table_answers: list[TableAnswerRecord] = field(default_factory=list)  # by activity, table
+    # the talk at the tables (talk_file.py): notes, spokespersons' turns, the round going
+    table_notes: list[TableNoteRecord] = field(default_factory=list)  # by activity, table
+    spokespersons: list[SpokespersonRecord] = field(default_factory=list)  # by activity, table
+    round: Round | None = None
+    # seating (seating_file.py): join questions, the answers given, who sat where
+    join_questions: list[QuestionRecord] = field(default_factory=list)  # by id
+    join_answers: list[JoinAnswerRecord] = field(default_factory=list)  # by person, question
+    seatings: list[SeatRecord] = field(default_factory=list)  # by round, table, person
 
 
 # --- export ------------------------------------------------------------------------------
@@ -99,6 +147,9 @@ SESSION_FIELDS = (
     "closing", "closed_at", "texts_deleted_at",
 )  # fmt: skip
 ANSWER = ("id", "activity=activity_id", "participant=participant_id", "table")
+TABLE_ANSWER = (
+    "activity=activity_id", "table", "option", "answer=answer_id", "proposal=proposal_id",
+)  # fmt: skip
 
 
 def session_file(record: SessionRecord) -> dict[str, Any]:
@@ -131,6 +182,7 @@ def session_file(record: SessionRecord) -> dict[str, Any]:
                 "allow_why": a.allow_why,
                 "questions": [evaluation.question_json(q) for q in a.questions],
                 "state": a.state.value,
+                **_pick(a, "by", "before"),  # who answers; an after round's round before
             }
             for a in record.activities
         ],
@@ -138,8 +190,24 @@ def session_file(record: SessionRecord) -> dict[str, Any]:
             _pick(p, "id", "number", "name", "table", "joined_at", "removed_at")
             for p in record.participants
         ],
+        **seating_json(record.join_questions, record.join_answers, record.seatings),
         "votes": [_pick(v, *ANSWER, "option", "why", "created_at", "latest") for v in record.votes],
-        "posts": [_pick(p, *ANSWER, "text", "hidden", "created_at") for p in record.posts],
+        "table_acts": [
+            _pick(t, "id", "kind", *ANSWER[1:], "option", "proposal=proposal_id", "created_at")
+            for t in record.table_acts
+        ],
+        "table_answers": [_pick(t, *TABLE_ANSWER) for t in record.table_answers],
+        "table_notes": [note_json(n) for n in record.table_notes],
+        "spokespersons": [spokesperson_json(t) for t in record.spokespersons],
+        "round": round_json(record.round),
+        "rotations": [rotation_json(r) for r in record.rotations],
+        "posts": [
+            {
+                **_pick(p, *ANSWER, "text", "hidden", "created_at"),
+                **place_json(record.post_stations.get(p.id)),
+            }
+            for p in record.posts
+        ],
         "quotes": [
             _pick(q, "activity=activity_id", "vote=vote_id", "option", "text", "created_at")
             for q in record.quotes

@@ -4,14 +4,13 @@ every reference inside the file. Plain rules, like `plan_file`; `FileProblem` sa
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
-from workshop import evaluation
+from workshop import evaluation, seating_file, table_answer_file, talk_file
 from workshop.agenda import MAX_DAYS, PlanDay, Segment, SessionCase, case_spec, clock, segment_spec
+from workshop.checks import flag, moment, ref, whole
 from workshop.domain import (
     DEFAULT_CAPACITY,
     LANGUAGES,
@@ -34,129 +33,33 @@ from workshop.domain import (
     clean_text,
 )
 from workshop.errors import N_, DomainError, Invalid
+from workshop.file_checks import SAME_ID, FileProblem, Known, answer_of, each, unique
 from workshop.session_file import (
     SESSION_FORMAT,
-    SESSION_VERSION,
+    SESSION_VERSIONS,
     EvaluationRecord,
     PersonRecord,
     QuoteRecord,
     SessionRecord,
     VoteRecord,
 )
+from workshop.stations import Rotation, place_of_file, rotation_of_file
+from workshop.table_answer_file import BEFORE, TWO_ANSWERS
+from workshop.table_talk import Round
+from workshop.talk_file import SpokespersonRecord, TableNoteRecord
 
-SCREEN_VIEWS = ("options", "tables", "agenda")  # as `services.SCREEN_VIEWS`
+SCREEN_VIEWS = ("options", "tables", "agenda", "seating")  # as `services.SCREEN_VIEWS`
 MAX_CAPACITY = 1000
-MAX_TIME = 1e11  # seconds since 1970: far past any real time
 
 
-class FileProblem(Invalid):
-    """A problem at one place in a session file: `where` (as `votes[3]`) and the problem.
-    Answered as the problem alone by the app's handler; the import route puts `where` in."""
-
-    AT = N_("In the session file at %(where)s: %(problem)s")
-
-    def __init__(self, where: str, problem: DomainError) -> None:
-        super().__init__(problem.message, **problem.params)
-        self.where = where
-        self.problem = problem
-
-
-def _int(value: object, what: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise Invalid(
-            N_("%(what)s must be a whole number from %(low)d to %(high)d."),
-            what=what,
-            low=low,
-            high=high,
-        )
-    return value
-
-
-def _bool(value: object, what: str) -> bool:
-    if not isinstance(value, bool):
-        raise Invalid(N_("%(what)s must be true or false."), what=what)
-    return value
-
-
-def _time(value: object, what: str, optional: bool = False) -> float | None:
-    if value is None and optional:
-        return None
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or not 0 <= value <= MAX_TIME
-    ):
-        raise Invalid(N_("%(what)s must be a time in seconds since 1970."), what=what)
-    return float(value)
-
-
-def _client_id(value: object) -> str:
-    if not isinstance(value, str) or not 0 < len(value) <= 200:
-        raise Invalid(N_("An answer's id must be text of 1 to 200 characters."))
-    return value
-
-
-def _ref(value: object, known: Mapping[Any, Any], what: str, optional: bool = False) -> Any:
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | str) or value not in known:
-        raise Invalid(N_("%(what)s names nothing in this file."), what=what)
-    return value
-
-
-def _each(data: Mapping[str, Any], part: str, read: Callable[[dict[str, Any]], Any]) -> list[Any]:
-    items = data.get(part, [])
-    if not isinstance(items, list):
-        raise FileProblem(part, Invalid(N_("This part of the file must be a list.")))
-    out = []
-    for index, item in enumerate(items):
-        try:
-            if not isinstance(item, dict):
-                raise Invalid(N_("Each entry must be a JSON object."))
-            out.append(read(item))
-        except FileProblem:
-            raise
-        except DomainError as problem:
-            raise FileProblem(f"{part}[{index}]", problem) from None
-    return out
-
-
-SAME_ID = N_("Two entries have the same id.")
 TWO_LATEST = N_("A participant has two latest answers to one activity.")
 TOO_MANY_POSTS = N_("A participant posts at most %(max)d texts to one question.")
 ANSWERS = N_("answers must be a list of {key, number, text}.")
 TWICE = N_("%(key)s is answered twice.")
 
 
-def _unique(
-    items: list[Any], part: str, key: Callable[[Any], object], problem: str = SAME_ID
-) -> dict[Any, Any]:
-    """`items` by `key` (None: left out), or FileProblem at the first repeated key."""
-    out: dict[Any, Any] = {}
-    for index, item in enumerate(items):
-        k = key(item)
-        if k in out:
-            raise FileProblem(f"{part}[{index}]", Invalid(problem))
-        if k is not None:
-            out[k] = item
-    return out
-
-
 def _latest(answer: VoteRecord | EvaluationRecord) -> tuple[int, int] | None:
     return (answer.activity_id, answer.participant_id) if answer.latest else None
-
-
-@dataclass
-class _Known:
-    """What the file holds so far, by its ids: what later entries may refer to."""
-
-    tables: dict[int, Table] = field(default_factory=dict)
-    segments: dict[int, Segment] = field(default_factory=dict)
-    cases: dict[int, SessionCase] = field(default_factory=dict)
-    activities: dict[int, Activity] = field(default_factory=dict)
-    people: dict[int, PersonRecord] = field(default_factory=dict)
-    votes: dict[str, VoteRecord] = field(default_factory=dict)
 
 
 def read_session(data: object) -> SessionRecord:
@@ -164,57 +67,110 @@ def read_session(data: object) -> SessionRecord:
     if not isinstance(data, dict) or data.get("format") != SESSION_FORMAT:
         raise Invalid(N_("This is not a workshop session file."))
     version = data.get("version")
-    if version != SESSION_VERSION or isinstance(version, bool):
+    if version not in SESSION_VERSIONS or isinstance(version, bool):
         raise Invalid(N_("This session file is from another version of workshop."))
     raw = data.get("session")
     if not isinstance(raw, dict):
         raise FileProblem("session", Invalid(N_("Each entry must be a JSON object.")))
-    known = _Known()
-    tables = _each(data, "tables", _table)
+    known = Known()
+    tables = each(data, "tables", _table)
     if not 1 <= len(tables) <= MAX_TABLES:
         raise FileProblem(
             "tables", Invalid(N_("A session has from 1 to %(max)d tables."), max=MAX_TABLES)
         )
-    known.tables = _unique(tables, "tables", lambda t: t.number)
-    days = _each(data, "days", _day)
-    _unique(days, "days", lambda d: d.day)
-    segments = _each(data, "segments", _segment)
-    known.segments = _unique(segments, "segments", lambda g: g.id)
-    cases = _each(data, "cases", _case)
-    known.cases = _unique(cases, "cases", lambda c: c.id)
-    activities = _each(data, "activities", lambda a: _activity(a, known))
-    known.activities = _unique(activities, "activities", lambda a: a.id)
+    known.tables = unique(tables, "tables", lambda t: t.number)
+    days = each(data, "days", _day)
+    unique(days, "days", lambda d: d.day)
+    segments = each(data, "segments", _segment)
+    known.segments = unique(segments, "segments", lambda g: g.id)
+    cases = each(data, "cases", _case)
+    known.cases = unique(cases, "cases", lambda c: c.id)
+    activities = each(data, "activities", lambda a: _activity(a, known))
+    known.activities = unique(activities, "activities", lambda a: a.id)
+    table_answer_file.check_befores(activities, known)
+    rotations = each(data, "rotations", lambda r: _rotation(r, known))
+    known.rotations = unique(rotations, "rotations", lambda r: r.activity_id)
     try:
         session = _session(raw, known)
     except DomainError as problem:
         raise FileProblem("session", problem) from None
 
-    participants = _each(data, "participants", lambda p: _person(p, known))
-    known.people = _unique(participants, "participants", lambda p: p.id)
-    _unique(participants, "participants", lambda p: p.number)
-    votes = _each(data, "votes", lambda v: _vote(v, known))
-    known.votes = _unique(votes, "votes", lambda v: v.id)
-    _unique(votes, "votes", _latest, TWO_LATEST)
-    posts = _each(data, "posts", lambda p: _post(p, known))
-    _unique(posts, "posts", lambda p: p.id)
+    participants = each(data, "participants", lambda p: _person(p, known))
+    known.people = unique(participants, "participants", lambda p: p.id)
+    unique(participants, "participants", lambda p: p.number)
+    votes = each(data, "votes", lambda v: _vote(v, known))
+    known.votes = unique(votes, "votes", lambda v: v.id)
+    unique(votes, "votes", _latest, TWO_LATEST)
+    acts = each(data, "table_acts", lambda t: table_answer_file.table_act(t, known))
+    known.acts = unique(acts, "table_acts", lambda t: t.id)
+    table_answer_file.check_confirms(acts, known)
+    table_answers = each(data, "table_answers", lambda t: table_answer_file.table_answer(t, known))
+    unique(table_answers, "table_answers", lambda t: (t.activity_id, t.table), TWO_ANSWERS)
+    table_notes, spokespersons, round_ = _talk(data, known)  # none in a file before issue 16
+    questions, join_answers, seats = _seating(data, known)  # none in a file before issue 16
+    posts = each(data, "posts", lambda p: _post(p, known))
+    unique(posts, "posts", lambda p: p.id)
+    places = each(data, "posts", lambda p: place_of_file(p, known.rotations.get(p["activity"])))
+    post_stations = {
+        p.id: place
+        for p, place in zip(posts, places, strict=True)
+        if p.activity_id in known.rotations
+    }
     counts: Counter[tuple[int, int]] = Counter()
     for index, post in enumerate(posts):
         counts[post.activity_id, post.participant_id] += 1
         if counts[post.activity_id, post.participant_id] > MAX_POSTS:
             problem = Invalid(TOO_MANY_POSTS, max=MAX_POSTS)
             raise FileProblem(f"posts[{index}]", problem)
-    quotes = _each(data, "quotes", lambda q: _quote(q, known))
-    _unique(quotes, "quotes", lambda q: (q.activity_id, q.vote_id))
-    evaluations = _each(data, "evaluations", lambda e: _evaluation(e, known))
-    _unique(evaluations, "evaluations", lambda e: e.id)
-    _unique(evaluations, "evaluations", _latest, TWO_LATEST)
+    quotes = each(data, "quotes", lambda q: _quote(q, known))
+    unique(quotes, "quotes", lambda q: (q.activity_id, q.vote_id))
+    evaluations = each(data, "evaluations", lambda e: _evaluation(e, known))
+    unique(evaluations, "evaluations", lambda e: e.id)
+    unique(evaluations, "evaluations", _latest, TWO_LATEST)
     ids = [*(v.id for v in votes), *(p.id for p in posts), *(e.id for e in evaluations)]
     if len(set(ids)) != len(ids):  # one namespace of client ids, as in the store
         raise FileProblem("posts", Invalid(SAME_ID))
+    taken = set(ids)
+    for index, act in enumerate(acts):  # the table acts' too
+        if act.id in taken:
+            raise FileProblem(f"table_acts[{index}]", Invalid(SAME_ID))
     return SessionRecord(
         session, tables, days, segments, cases, activities, participants, votes, posts,
-        quotes, evaluations,
+        quotes, evaluations, rotations, post_stations, acts, table_answers,
+        table_notes, spokespersons, round_,
+        join_questions=questions, join_answers=join_answers, seatings=seats,
     )  # fmt: skip
+
+
+def _seating(data: Mapping[str, Any], known: Known) -> tuple[
+    list[seating_file.QuestionRecord], list[seating_file.JoinAnswerRecord],
+    list[seating_file.SeatRecord],
+]:  # fmt: skip
+    """Seating (seating_file.py): the join questions (at most three), each participant's
+    answers to them (one per question) and who sat where in each seating."""
+    questions = each(data, "join_questions", seating_file.question_of_file)
+    if len(questions) > seating_file.MAX_QUESTIONS:
+        where = f"join_questions[{seating_file.MAX_QUESTIONS}]"
+        raise FileProblem(where, Invalid(seating_file.TOO_MANY))
+    asked = unique(questions, "join_questions", lambda q: q.question.id)
+    answers = each(
+        data, "join_answers", lambda a: seating_file.join_answer_of_file(a, asked, known.people)
+    )
+    unique(
+        answers, "join_answers", lambda a: (a.participant_id, a.question_id),
+        seating_file.ANSWERED_TWICE,
+    )  # fmt: skip
+    seats = each(
+        data, "seatings", lambda s: seating_file.seat_of_file(s, known.tables, known.people)
+    )
+    unique(
+        seats, "seatings", lambda s: (s.round, s.table, s.participant_id), seating_file.SAT_TWICE
+    )
+    unique(  # a seating kept by a reseat has each person at one table
+        seats, "seatings", lambda s: None if s.moved else (s.round, s.participant_id),
+        seating_file.TWO_TABLES,
+    )  # fmt: skip
+    return questions, answers, seats
 
 
 FLAGS = (
@@ -227,14 +183,14 @@ FLAGS = (
 )
 
 
-def _session(raw: dict[str, Any], known: _Known) -> Session:
+def _session(raw: dict[str, Any], known: Known) -> Session:
     language = raw.get("language")
     if language not in LANGUAGES:
         raise Invalid(N_("Language must be one of nb, nn or en."))
     cap = raw.get("max_participants")
     view = raw.get("screen_view", "options")
     if view not in SCREEN_VIEWS:
-        raise Invalid(N_("The view must be options, tables or agenda."))
+        raise Invalid(N_("The view must be options, tables, agenda or seating."))
     return Session(
         id=0,
         code="",
@@ -245,37 +201,35 @@ def _session(raw: dict[str, Any], known: _Known) -> Session:
         screen_view=str(view),
         max_participants=None
         if cap is None
-        else _int(cap, "max_participants", 1, MAX_PARTICIPANTS),
-        wall_page=_int(raw.get("wall_page", 0), "wall_page", 0, 999),
-        closed_at=_time(raw.get("closed_at"), "closed_at", optional=True),
-        texts_deleted_at=_time(raw.get("texts_deleted_at"), "texts_deleted_at", optional=True),
+        else whole(cap, "max_participants", 1, MAX_PARTICIPANTS),
+        wall_page=whole(raw.get("wall_page", 0), "wall_page", 0, 999),
+        closed_at=moment(raw.get("closed_at"), "closed_at", optional=True),
+        texts_deleted_at=moment(raw.get("texts_deleted_at"), "texts_deleted_at", optional=True),
         organisation=clean_text(
             raw.get("organisation"), what="organisation", limit=MAX_TITLE, required=False
         ),
         region=clean_text(raw.get("region"), what="region", limit=MAX_TITLE, required=False),
-        current_segment_id=_ref(
-            raw.get("current_segment"), known.segments, "current_segment", True
-        ),
-        current_activity_id=_ref(
+        current_segment_id=ref(raw.get("current_segment"), known.segments, "current_segment", True),
+        current_activity_id=ref(
             raw.get("current_activity"), known.activities, "current_activity", True
         ),
-        **{k: _bool(raw.get(k, default), k) for k, default in FLAGS},
+        **{k: flag(raw.get(k, default), k) for k, default in FLAGS},
     )
 
 
 def _table(raw: dict[str, Any]) -> Table:
     return Table(
-        _int(raw.get("number"), "number", 1, MAX_TABLES * 10),
+        whole(raw.get("number"), "number", 1, MAX_TABLES * 10),
         clean_text(raw.get("name"), what=N_("A table name"), limit=MAX_TABLE_NAME),
-        _int(raw.get("capacity", DEFAULT_CAPACITY), "capacity", 1, MAX_CAPACITY),
+        whole(raw.get("capacity", DEFAULT_CAPACITY), "capacity", 1, MAX_CAPACITY),
     )
 
 
 def _day(raw: dict[str, Any]) -> PlanDay:
     return PlanDay(
-        _int(raw.get("day"), "day", 1, MAX_DAYS),
+        whole(raw.get("day"), "day", 1, MAX_DAYS),
         clock(raw.get("start")),
-        _time(raw.get("started_at"), "started_at", optional=True),
+        moment(raw.get("started_at"), "started_at", optional=True),
     )
 
 
@@ -287,7 +241,7 @@ def _file_id(value: object) -> int:
 
 def _segment(raw: dict[str, Any]) -> Segment:
     spec = segment_spec(raw)
-    started = _time(raw.get("started_at"), "started_at", optional=True)
+    started = moment(raw.get("started_at"), "started_at", optional=True)
     return Segment(
         _file_id(raw.get("id")), 0, 0, spec.title, spec.day, spec.start, spec.minutes, started
     )
@@ -301,7 +255,7 @@ def _case(raw: dict[str, Any]) -> SessionCase:
     )  # fmt: skip
 
 
-def _activity(raw: dict[str, Any], known: _Known) -> Activity:
+def _activity(raw: dict[str, Any], known: Known) -> Activity:
     spec = activity_spec(
         raw.get("kind"),
         raw.get("prompt"),
@@ -309,7 +263,11 @@ def _activity(raw: dict[str, Any], known: _Known) -> Activity:
         raw.get("title"),
         raw.get("allow_why"),
         raw.get("questions") or None,
+        raw.get("by"),  # missing in a file from before table answers: each person answers
     )
+    before = raw.get("before")
+    if before is not None and (isinstance(before, bool) or not isinstance(before, int)):
+        raise Invalid(BEFORE)
     try:
         state = ActivityState(raw.get("state", "draft"))
     except ValueError:
@@ -324,63 +282,75 @@ def _activity(raw: dict[str, Any], known: _Known) -> Activity:
         options=spec.options,
         allow_why=spec.allow_why,
         state=state,
-        segment_id=_ref(raw.get("segment"), known.segments, "segment", True),
-        case_id=_ref(raw.get("case"), known.cases, "case", True),
+        segment_id=ref(raw.get("segment"), known.segments, "segment", True),
+        case_id=ref(raw.get("case"), known.cases, "case", True),
         questions=spec.questions,
+        by=spec.by,
+        before=before,  # checked by _check_befores
     )
 
 
-def _person(raw: dict[str, Any], known: _Known) -> PersonRecord:
+def _rotation(raw: dict[str, Any], known: Known) -> Rotation:
+    activity = known.activities[ref(raw.get("activity"), known.activities, "activity")]
+    return rotation_of_file(raw, activity)
+
+
+def _person(raw: dict[str, Any], known: Known) -> PersonRecord:
     return PersonRecord(
         _file_id(raw.get("id")),
-        _int(raw.get("number"), "number", 1, 10**9),
+        whole(raw.get("number"), "number", 1, 10**9),
         clean_text(raw.get("name"), what=N_("The name"), limit=MAX_NAME, required=False),
-        _ref(raw.get("table"), known.tables, "table"),
-        _time(raw.get("joined_at"), "joined_at") or 0.0,
-        _time(raw.get("removed_at"), "removed_at", optional=True),
+        ref(raw.get("table"), known.tables, "table"),
+        moment(raw.get("joined_at"), "joined_at") or 0.0,
+        moment(raw.get("removed_at"), "removed_at", optional=True),
     )
 
 
-def _answer_of(raw: dict[str, Any], known: _Known) -> tuple[str, Activity, int, int, float]:
-    """An answer's id, activity, participant, table and time."""
-    return (
-        _client_id(raw.get("id")),
-        known.activities[_ref(raw.get("activity"), known.activities, "activity")],
-        _ref(raw.get("participant"), known.people, "participant"),
-        _ref(raw.get("table"), known.tables, "table"),
-        _time(raw.get("created_at"), "created_at") or 0.0,
-    )
-
-
-def _vote(raw: dict[str, Any], known: _Known) -> VoteRecord:
-    vote_id, activity, person, table, at = _answer_of(raw, known)
+def _vote(raw: dict[str, Any], known: Known) -> VoteRecord:
+    vote_id, activity, person, table, at = answer_of(raw, known)
     option, why = check_vote(activity, raw.get("option"), raw.get("why"))
-    latest = _bool(raw.get("latest"), "latest")
+    latest = flag(raw.get("latest"), "latest")
     return VoteRecord(vote_id, activity.id, person, table, option, why, at, latest)
 
 
-def _post(raw: dict[str, Any], known: _Known) -> Post:
-    post_id, activity, person, table, at = _answer_of(raw, known)
+def _talk(
+    data: Mapping[str, Any], known: Known
+) -> tuple[list[TableNoteRecord], list[SpokespersonRecord], Round | None]:
+    """The talk at the tables (talk_file.py): notes, spokespersons' turns, the round."""
+    at, people = (known.activities, known.tables), known.people
+    notes = each(data, "table_notes", lambda n: talk_file.note_of_file(n, *at))
+    unique(notes, "table_notes", lambda n: (n.activity_id, n.table), talk_file.TWO_NOTES)
+    turns = each(data, "spokespersons", lambda t: talk_file.spokesperson_of_file(t, *at, people))
+    unique(turns, "spokespersons", lambda t: (t.activity_id, t.table), talk_file.TWO_SPOKESPERSONS)
+    try:
+        round_ = talk_file.round_of_file(data.get("round"), *at)
+    except DomainError as problem:
+        raise FileProblem("round", problem) from None
+    return notes, turns, round_
+
+
+def _post(raw: dict[str, Any], known: Known) -> Post:
+    post_id, activity, person, table, at = answer_of(raw, known)
     text = check_post(activity, raw.get("text"))
-    return Post(post_id, activity.id, person, table, text, _bool(raw.get("hidden"), "hidden"), at)
+    return Post(post_id, activity.id, person, table, text, flag(raw.get("hidden"), "hidden"), at)
 
 
-def _quote(raw: dict[str, Any], known: _Known) -> QuoteRecord:
-    activity = known.activities[_ref(raw.get("activity"), known.activities, "activity")]
-    vote = known.votes[_ref(raw.get("vote"), known.votes, "vote")]
+def _quote(raw: dict[str, Any], known: Known) -> QuoteRecord:
+    activity = known.activities[ref(raw.get("activity"), known.activities, "activity")]
+    vote = known.votes[ref(raw.get("vote"), known.votes, "vote")]
     if vote.activity_id != activity.id:
         raise Invalid(N_("%(what)s names nothing in this file."), what="vote")
     return QuoteRecord(
         activity.id,
         vote.id,
-        _int(raw.get("option"), "option", 0, max(0, activity.option_count - 1)),
+        whole(raw.get("option"), "option", 0, max(0, activity.option_count - 1)),
         clean_text(raw.get("text"), what=N_("Your reason"), limit=MAX_TEXT),
-        _time(raw.get("created_at"), "created_at") or 0.0,
+        moment(raw.get("created_at"), "created_at") or 0.0,
     )
 
 
-def _evaluation(raw: dict[str, Any], known: _Known) -> EvaluationRecord:
-    answer_id, activity, person, table, at = _answer_of(raw, known)
+def _evaluation(raw: dict[str, Any], known: Known) -> EvaluationRecord:
+    answer_id, activity, person, table, at = answer_of(raw, known)
     if activity.kind is not ActivityKind.EVALUATION:
         raise Invalid(N_("%(what)s names nothing in this file."), what="activity")
     questions = {q.key: q for q in activity.questions}
@@ -394,11 +364,11 @@ def _evaluation(raw: dict[str, Any], known: _Known) -> EvaluationRecord:
             raise Invalid(ANSWERS)
         q, number, text = questions[key], item.get("number"), item.get("text")
         if q.kind == "topics":
-            rows.append(evaluation.Row(key, number=_ref(number, known.segments, "number")))
+            rows.append(evaluation.Row(key, number=ref(number, known.segments, "number")))
         elif any(r.key == key for r in rows):
             raise Invalid(TWICE, key=key)
         elif q.kind == "scale":
-            rows.append(evaluation.Row(key, number=_int(number, key, 1, evaluation.SCALE_STEPS)))
+            rows.append(evaluation.Row(key, number=whole(number, key, 1, evaluation.SCALE_STEPS)))
         elif q.kind == "choice":
             if not isinstance(text, str) or text not in {c[0] for c in q.choices}:
                 raise Invalid(N_("%(key)s must be one of its choices."), key=key)
@@ -407,5 +377,5 @@ def _evaluation(raw: dict[str, Any], known: _Known) -> EvaluationRecord:
             rows.append(evaluation.Row(key, text=clean_text(text, what=key, limit=MAX_TEXT)))
     if len(set(rows)) != len(rows):
         raise Invalid(TWICE, key="topics")
-    latest = _bool(raw.get("latest"), "latest")
+    latest = flag(raw.get("latest"), "latest")
     return EvaluationRecord(answer_id, activity.id, person, table, at, latest, tuple(rows))

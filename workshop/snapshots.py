@@ -36,7 +36,9 @@ from workshop.domain import (
 from workshop.i18n import gettext_for
 from workshop.marks import Marks
 from workshop.privacy import DEFAULT_MIN_GROUP, hidden_tables
+from workshop.stations import screen_part as stations_part
 from workshop.store.base import ROOM_POSTS, Answers, Room
+from workshop.table_answers import BY_TABLE, live_part, people_behind, table_tally
 
 ANSWERS_BUDGET = 96 * 1024  # a phone's own earlier posts in its welcome
 PAGE_LIMIT = 200  # posts (or whys) per page of `GET …/activities/{id}/posts`
@@ -106,6 +108,8 @@ def activity_view(
         "options": options,
         "allow_why": activity.allow_why,
         "state": activity.state.value,
+        "by": activity.by,  # "person" or "table" (table_answers.py)
+        "before": activity.before,  # an after round: the activity it asks again
     }
     if activity.is_evaluation:
         view["questions"] = evaluation.questions_view(activity.questions, topics)
@@ -121,6 +125,8 @@ def topics_of(room: Room) -> list[tuple[int, str]]:
 
 
 def tally_of(room: Room, activity: Activity) -> Tally:
+    if activity.by == BY_TABLE:  # the bars count tables
+        return table_tally(activity.option_count, room.table_answers.get(activity.id, {}))
     return Tally.from_rows(activity.option_count, room.votes.get(activity.id, ()))
 
 
@@ -148,6 +154,8 @@ def answered(room: Room, activity: Activity, tally: Tally | None) -> dict[int, i
 def hidden_on_screen(room: Room, activity: Activity, by_table: dict[int, int], k: int) -> set[int]:
     """Tables whose figures (and, on a wall, labels) the screen leaves out: by answers, and
     for a wall also by the people whose posts are shown (privacy.py has the rule)."""
+    if activity.by == BY_TABLE:  # a table's answer speaks for the people seated there
+        by_table = people_behind(by_table, room.seated)
     hidden = hidden_tables(by_table, k)
     if activity.kind is ActivityKind.REFLECTION:
         shown = {t: n for t, (_, n) in room.posters.get(activity.id, {}).items()}
@@ -211,6 +219,7 @@ def live_activity(
         view["hidden_on_screen"] = sorted(hidden)
     shown = console or activity.state is ActivityState.REVEALED
     view["results"] = results_view(tally, off_screen) if shown and tally is not None else None
+    view.update(live_part(room, activity, console=console, shown=shown, min_group=min_group))
     if activity.is_evaluation and shown:  # never a free text on the screen
         rows = room.evaluations.get(activity.id, [])
         view["results"] = {
@@ -323,6 +332,9 @@ def screen_state(
         "days": days_view(room),
         "timer": timer_view(session),
         "now": time.time(),
+        "stations": stations_part(
+            room.stations.get(session.current_activity_id or 0), room.tables, time.time()
+        ),
     }
     if slots is None:
         fill(state, own)

@@ -4,9 +4,13 @@ Each table feature adds its part here, from what `Store.table_room` read."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from workshop.stations import table_frame
 from workshop.store.base import TableRoom
+from workshop.table_answers import table_part
+from workshop.table_talk import table_talk_view
 
 
 def member_view(room: TableRoom) -> list[dict[str, Any]]:
@@ -20,4 +24,8 @@ def table_state(room: TableRoom) -> dict[str, Any]:
         "table": {"number": room.table.number, "name": room.table.name},
         "members": member_view(room),
         "activity": activity.id if activity is not None else None,
+        **table_part(room),  # its proposal and answer (table_answers.py)
+        "station": table_frame(room.station, room.table.number, time.time()),  # stations.py
+        # notes, spokesperson, raised hand, the round of the tables (table_talk.py)
+        **table_talk_view(room.talk, room.table.number, room.members, room.activity),
     }

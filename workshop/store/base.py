@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Protocol
 
 from workshop.agenda import CaseSpec, PlanDay, PlanSegment, Segment, SegmentSpec, SessionCase
+from workshop.balance import JoinQuestion, Person
 from workshop.domain import (
     Activity,
     ActivitySpec,
@@ -19,96 +19,39 @@ from workshop.domain import (
     Vote,
     Why,
 )
-from workshop.evaluation import Evaluation, EvaluationRow, Row
+from workshop.evaluation import Evaluation, EvaluationRow
 from workshop.over_time import EvaluationCounts, EvaluationFilter, SessionOverview
 from workshop.session_file import SessionRecord
+from workshop.store.records import (
+    ROOM_POSTS,
+    UNCHANGED,
+    Answers,
+    IdTaken,
+    Quote,
+    Room,
+    Scope,
+    TableRoom,
+    Unchanged,
+)
+from workshop.store.table_work import TableWork
+from workshop.table_answers import TableAct
+
+# The records live in records.py; importing them from here still works.
+__all__ = [
+    "ROOM_POSTS",
+    "UNCHANGED",
+    "Answers",
+    "IdTaken",
+    "Quote",
+    "Room",
+    "Scope",
+    "Store",
+    "TableRoom",
+    "Unchanged",
+]
 
 
-class IdTaken(Exception):
-    """A client id is already used by another participant's submission."""
-
-
-Scope = Literal["none", "current", "all"]
-
-
-ROOM_POSTS = 100
-"""Posts (and whys) per activity a `Room` carries; the rest are counted and paged."""
-
-
-@dataclass
-class TableRoom:
-    """What one table's phones share, read at one moment: the table channel's snapshot.
-
-    Features that belong to a table (its answer, notes, spokesperson, station) add their
-    part here, read by `Store.table_room`, shown by `table_view.table_state`."""
-
-    session: Session
-    table: Table
-    members: list[Participant]  # in the order they joined
-    activity: Activity | None  # the session's current activity
-
-
-class Unchanged:
-    """Marks an argument that leaves the stored value as it is."""
-
-
-UNCHANGED = Unchanged()
-
-
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """A "why" the facilitator put on the screen: a copy, without the participant."""
-
-    id: str  # the vote's id
-    option: int
-    text: str
-
-
-@dataclass
-class Room:
-    """Everything a screen or console shows about a session, read at one moment."""
-
-    session: Session
-    tables: list[Table]
-    seated: dict[int, int]
-    activities: list[Activity]
-    # activity id -> (table, option, count) over the latest vote of each participant
-    votes: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
-    # newest first, at most ROOM_POSTS of all and ROOM_POSTS not hidden per activity
-    posts: dict[int, list[Post]] = field(default_factory=dict)
-    whys: dict[int, list[Why]] = field(default_factory=dict)  # newest first, ROOM_POSTS
-    # activity id -> (posts, posts not hidden, whys), counted from every row
-    totals: dict[int, tuple[int, int, int]] = field(default_factory=dict)
-    # activity id -> table -> (distinct posters, distinct posters of posts not hidden)
-    posters: dict[int, dict[int, tuple[int, int]]] = field(default_factory=dict)
-    segments: list[Segment] = field(default_factory=list)  # in plan order
-    cases: dict[int, SessionCase] = field(default_factory=dict)
-    days: dict[int, PlanDay] = field(default_factory=dict)
-    quotes: dict[int, list[Quote]] = field(default_factory=dict)  # activity id -> on screen
-    # activity id -> each participant's latest evaluation answers
-    evaluations: dict[int, list[EvaluationRow]] = field(default_factory=dict)
-
-    def segment(self, segment_id: int | None) -> Segment | None:
-        return next((s for s in self.segments if s.id == segment_id), None)
-
-    @property
-    def participants(self) -> int:
-        return sum(self.seated.values())
-
-    def activity(self, activity_id: int | None) -> Activity | None:
-        return next((a for a in self.activities if a.id == activity_id), None)
-
-
-@dataclass
-class Answers:
-    """What one participant has sent in a session."""
-
-    votes: dict[int, Vote] = field(default_factory=dict)  # latest per activity
-    posts: dict[int, list[Post]] = field(default_factory=dict)
-    evaluations: dict[int, list[Row]] = field(default_factory=dict)  # latest per activity
-
-
-class Store(Protocol):
+class Store(TableWork, Protocol):
     async def open(self) -> None: ...
     async def close(self) -> None: ...
 
@@ -191,11 +134,46 @@ class Store(Protocol):
         session_id: int,
         name: str,
         token_hash: str,
-        choose: Callable[[list[Table], Mapping[int, int]], int],
+        choose: Callable[..., int],
+        answers: Mapping[int, int] | None = None,
     ) -> Participant:
         """Seat at the table `choose` picks from the tables and their counts, atomically;
-        Forbidden (in the same step) when joining is locked or the cap is reached."""
+        Forbidden (in the same step) when joining is locked or the cap is reached. With
+        `answers` (join question -> option), `choose` also gets each table's answer counts
+        (table -> (question, option) -> people) and the answers are stored in the same step."""
         ...
+
+    # seating: join questions, reseating, moving one person (workshop/seating_plan.py)
+    async def add_join_question(
+        self, session_id: int, prompt: str, options: list[str], most: int
+    ) -> JoinQuestion | None:
+        """None when the session already has `most` questions (checked in the same step)."""
+        ...
+
+    async def join_questions(self, session_id: int) -> list[JoinQuestion]: ...
+    async def delete_join_question(self, session_id: int, question_id: int) -> bool: ...
+    async def join_answer_counts(self, session_id: int) -> dict[int, dict[int, int]]: ...
+
+    async def reseat(
+        self,
+        session_id: int,
+        plan: Callable[
+            [list[Person], list[int], Mapping[int, Mapping[int, int]], list[int]],
+            dict[int, list[int]],
+        ],
+    ) -> tuple[dict[int, list[int]], dict[int, int]]:
+        """Everyone seated by `plan(people, tables, who sat with whom, questions)` in one
+        step, the seating replaced kept as history; (the new seating, id -> old table)."""
+        ...
+
+    async def move_participant(
+        self, session_id: int, participant_id: int, table: int
+    ) -> tuple[Participant, int]:
+        """NotFound for an unknown participant or table; (them moved, their old table)."""
+        ...
+
+    async def sat_together(self, session_id: int) -> dict[int, dict[int, int]]: ...
+    async def seating(self, session_id: int) -> list[tuple[int, str, list[Participant]]]: ...
 
     async def participant_by_token(self, session_id: int, token_hash: str) -> Participant | None:
         """None for an unknown token, another session's, or a removed participant's."""
@@ -299,6 +277,17 @@ class Store(Protocol):
         ...
 
     async def record_post(self, post: Post) -> bool: ...
+    async def record_table_act(self, act: TableAct) -> int | None:
+        """A propose or confirm (table_answers.py), checked against the table's state in the
+        same step; the participant's table (read then) when stored now, None for a repeat of
+        the same id. IdTaken, Forbidden (removed, own proposal) or Conflict (closed, nothing
+        or something else proposed)."""
+        ...
+
+    async def add_again(self, session_id: int, activity_id: int) -> Activity:
+        """A draft copy of a vote, right after it in its segment, with `before` = it."""
+        ...
+
     async def record_evaluation(self, answer: Evaluation) -> bool:
         """Like `record_vote`: stored while the evaluation is open, the participant's
         latest replaces their earlier one; False for a repeat of the same id."""

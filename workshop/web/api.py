@@ -142,14 +142,18 @@ async def results(request: Request) -> JSONResponse:
 
 async def tables(request: Request) -> JSONResponse:
     session = await find_session_guarded(request, request.path_params["code"])
-    return JSONResponse({"tables": await workshop(request).tables(session)})
+    service = workshop(request)
+    questions = await service.seating.questions(session)  # asked before seating
+    return JSONResponse({"tables": await service.tables(session), "questions": questions})
 
 
 async def join(request: Request) -> JSONResponse:
     session = await find_session_guarded(request, request.path_params["code"])
     body = await json_body(request)
     service = workshop(request)
-    participant, token = await service.join(session, body.get("name"), body.get("table"))
+    participant, token = await service.join(
+        session, body.get("name"), body.get("table"), body.get("answers")
+    )
     return JSONResponse(
         {
             "participant_id": participant.id,

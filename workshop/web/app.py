@@ -35,7 +35,11 @@ from workshop.web import (
     posts_api,
     report_pages,
     room_api,
+    seating_api,
     sockets,
+    stations_api,
+    table_answers_api,
+    table_talk_api,
 )
 from workshop.web.bodylimit import BodyLimit
 from workshop.web.guard import FailedGuesses
@@ -166,11 +170,15 @@ def create_app(settings: Settings, store: Store) -> Starlette:
     app = Starlette(
         routes=[
             *export_api.routes,  # before /api/sessions/{code} and the catch-all
+            *table_answers_api.routes,
+            *table_talk_api.routes,
             *plan_api.routes,
             *day_api.routes,
             *login_api.routes,
             *room_api.routes,
             *posts_api.routes,
+            *stations_api.routes,
+            *seating_api.routes,
             *over_time_api.routes,
             *api.routes,
             *sockets.routes,

@@ -334,6 +334,7 @@ async def join_page(request: Request) -> Response:
         session=_session_context(session),
         tables=await service.tables(session),
         table=int(table) if table.isdigit() else None,
+        questions=await service.seating.questions(session),  # join questions (seating)
     )
 
 

@@ -90,6 +90,7 @@ async def _html(request: Request, session: Session, *, pdf: bool) -> str:
     state = await service.console_state(session.id)
     results = await service.results(session)
     authors = await _authors(request, session, state) if _with_names(request) else None
+    notes = await service.talking.report_notes(session.id)  # the tables' notes (talking.py)
     info = {
         "title": session.title,
         "code": session.code,
@@ -100,7 +101,9 @@ async def _html(request: Request, session: Session, *, pdf: bool) -> str:
     links = _links(request, session)
 
     def draw() -> str:
-        model = report.build(info, state, results, lang=lang, tz=TIMEZONE, authors=authors)
+        model = report.build(
+            info, state, results, lang=lang, tz=TIMEZONE, authors=authors, table_notes=notes
+        )
         return template.render(lang=lang, report=model, links=links, pdf=pdf)
 
     return await asyncio.to_thread(draw)

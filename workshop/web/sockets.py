@@ -21,16 +21,8 @@ from workshop.domain import Participant, Session
 from workshop.errors import N_, DomainError
 from workshop.hub import CONSOLE, PHONES, SCREEN, Hub, Outbox
 from workshop.i18n import gettext_for, negotiate
-from workshop.messages import (
-    EvaluationMessage,
-    FrameError,
-    PingMessage,
-    PongMessage,
-    PostMessage,
-    SeatMessage,
-    VoteMessage,
-)
 from workshop.services import Workshop
+from workshop.web.frames import FAILED, FLOODING, handle
 from workshop.web.guard import current_facilitator, find_session_guarded, workshop
 from workshop.web.limits import SubmitLimiter, Tarpit
 
@@ -45,11 +37,8 @@ TRY_AGAIN_LATER = 1013
 REPLACED = 4001
 
 OPENED_ELSEWHERE = N_("This seat was opened on another screen.")
-TOO_FAST = N_("You are sending too fast. Wait a moment, and it is sent again by itself.")
 MAX_HOLD = 5.0  # seconds a refused handshake is held before its answer
 TOO_MANY_CONNECTS = N_("This seat has connected too often. Trying again in %(seconds)d s.")
-FLOODING = N_("Too many messages too fast. This connection was closed.")
-FAILED = N_("Something went wrong on the server. Your answer will be sent again.")
 NOT_READY = N_("The server could not load the session just now. Trying again…")
 
 
@@ -250,7 +239,7 @@ async def _serve(
                 error = gettext_for(language, N_("Send text frames with JSON."))
                 outbox.send(messages.error(error))
                 continue
-            replies, close = await _handle(service, session, participant, text, limiter)
+            replies, close = await handle(service, session, participant, text, limiter)
             for reply in replies:
                 outbox.send(reply)
             if close is None and outbox.overflowed and key is not None and limiter.refusing(key):
@@ -289,55 +278,6 @@ async def _send_first(
         log.exception("reading the first state")
         outbox.close(gettext_for(language, NOT_READY), TRY_AGAIN_LATER)
     return False
-
-
-Reply = tuple[tuple[str, ...], str | None]  # the frames to send back, a reason to close
-
-
-async def _handle(
-    service: Workshop,
-    session: Session,
-    participant: Participant | None,
-    text: str,
-    limiter: SubmitLimiter,
-) -> Reply:
-    """The answer to one frame: an ack, a pong, an error, or None for a heartbeat's pong;
-    and a reason to close the socket, for a sender that floods. Never raises: an unexpected
-    failure is logged and answered with an error that asks the phone to send it again."""
-    client_id = None
-    try:
-        message = messages.parse(text)
-        if isinstance(message, PongMessage):
-            return (), None
-        if isinstance(message, PingMessage):
-            return (messages.PONG,), None
-        client_id = message.id
-        if participant is None:
-            raise FrameError(N_("Only participants send answers."), id=client_id)
-        verdict = limiter.take((session.id, participant.id))
-        if not verdict.allowed:
-            refusal = gettext_for(session.language, TOO_FAST)
-            reply = messages.error(refusal, client_id, retry_after=verdict.retry_after)
-            return (reply,), FLOODING if verdict.flooding else None
-        if isinstance(message, VoteMessage):
-            await service.vote(session, participant, message)
-        elif isinstance(message, PostMessage):
-            await service.post(session, participant, message)
-        elif isinstance(message, EvaluationMessage):
-            await service.evaluate(session, participant, message)
-        elif isinstance(message, SeatMessage):
-            moved, name = await service.running.change_table(session, participant, message.table)
-            await service.broadcast.reseat(session.id, {moved.id: (moved.table, None)})
-            return (messages.ack(client_id), messages.seat(moved.table, name)), None
-        return (messages.ack(client_id),), None
-    except DomainError as error:
-        client_id = getattr(error, "id", None) or client_id
-        text = gettext_for(session.language, error.message, **error.params)
-        return (messages.error(text, client_id, retry=error.retry),), None
-    except Exception:
-        log.exception("a frame in session %s", session.id)
-        failed = gettext_for(session.language, FAILED)
-        return (messages.error(failed, client_id, retry=True),), None
 
 
 async def participant_socket(ws: WebSocket) -> None:

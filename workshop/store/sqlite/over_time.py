@@ -189,6 +189,8 @@ class OverTime(Connection):
                 params = {"s": session_id, "now": now}
                 db.execute(f"DELETE FROM screen_quotes WHERE activity_id IN ({acts})", params)
                 db.execute(f"DELETE FROM posts WHERE activity_id IN ({acts})", params)
+                # The tables' shared notes (issue 16) are participants' texts too.
+                db.execute(f"DELETE FROM table_notes WHERE activity_id IN ({acts})", params)
                 db.execute(
                     f"UPDATE votes SET why = '' WHERE activity_id IN ({acts}) AND why != ''", params
                 )

@@ -20,6 +20,7 @@ from workshop.store.sqlite.rows import (
     session_case_from,
     session_from,
 )
+from workshop.table_answers import rounds
 
 
 class RoomReads(Connection):
@@ -67,10 +68,11 @@ class RoomReads(Connection):
             },
         )
         room.days = await self.plan_days(session_id, db)
+        room.stations = await self.rotations(session_id, db)
         if scope == "all":
             ids = [a.id for a in activities]
         elif scope == "current" and session.current_activity_id is not None:
-            ids = [session.current_activity_id]
+            ids = rounds(activities, session.current_activity_id)  # and the round it asks again
         else:
             ids = []
         if not ids:
@@ -86,6 +88,7 @@ class RoomReads(Connection):
             db,
         ):
             room.votes.setdefault(row[0], []).append((row[1], row[2], row[3]))
+        room.table_answers = await self.table_answers_of(ids, db)
         # The newest posts of all and the newest not hidden (the screen's), never every post:
         # a flooded wall is counted here and paged by `posts_page`.
         for row in await self._all(

@@ -80,6 +80,8 @@ def activity_from(row: sqlite3.Row) -> Activity:
         state=ActivityState(row["state"]),
         segment_id=row["segment_id"],
         case_id=row["case_id"],
+        by=row["answer_by"],
+        before=row["before_id"],
     )
 
 
@@ -125,8 +127,8 @@ def insert_activity(
     position = rows[0][0]
     cursor = db.execute(
         "INSERT INTO activities (session_id, position, kind, title, prompt, options,"
-        " allow_why, created_at, segment_id, case_id, questions)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " allow_why, created_at, segment_id, case_id, questions, answer_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             session_id,
             position,
@@ -139,6 +141,7 @@ def insert_activity(
             segment_id,
             case_id,
             evaluation.dumps(spec.questions),
+            spec.by,
         ),
     )
     return Activity(
@@ -153,6 +156,7 @@ def insert_activity(
         segment_id=segment_id,
         case_id=case_id,
         questions=spec.questions,
+        by=spec.by,
     )
 
 

@@ -15,6 +15,7 @@ from workshop.seating import SESSION_ENDED
 from workshop.store.base import UNCHANGED, Quote, Unchanged
 from workshop.store.sqlite.connection import Connection
 from workshop.store.sqlite.rows import bump, count_seated, fetchall, session_from
+from workshop.store.sqlite.seating import keep_left
 from workshop.store.sqlite.sessions import NUMBER
 
 MAX_QUOTES = 6  # "why" texts on the screen at once, per activity
@@ -197,6 +198,7 @@ class Running(Connection):
                 raise NotFound(N_("This session has no table %(table)s."), table=table)
             if count_seated(db, session_id).get(table, 0) >= found[0][0]:
                 raise Conflict(N_("That table is full. Choose another one."))
+            keep_left(db, session_id, participant_id, here.table)  # for a reseat: sat there
             db.execute(
                 "UPDATE participants SET table_number = ? WHERE id = ?", (table, participant_id)
             )

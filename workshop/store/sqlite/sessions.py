@@ -20,6 +20,7 @@ from workshop.store.sqlite.rows import (
     fetchall,
     session_from,
 )
+from workshop.store.sqlite.seating import answer_spread, save_answers
 
 # A participant's number in their session (1 for the first to join), never reused.
 NUMBER = "(SELECT COUNT(*) FROM participants q WHERE q.session_id = p.session_id AND q.id <= p.id)"
@@ -143,7 +144,8 @@ class Sessions(Connection):
         session_id: int,
         name: str,
         token_hash: str,
-        choose: Callable[[list[Table], Mapping[int, int]], int],
+        choose: Callable[..., int],
+        answers: Mapping[int, int] | None = None,
     ) -> Participant:
         def op(db: sqlite3.Connection) -> Participant:
             # The lock and the cap are checked in the same transaction as the seat: the
@@ -161,7 +163,10 @@ class Sessions(Connection):
                 (session_id,),
             )
             tables = [Table(r[0], r[1], r[2]) for r in rows]
-            table = choose(tables, seated)
+            if answers is None:
+                table = choose(tables, seated)
+            else:  # balanced seating (workshop/balance.py): the answers at each table too
+                table = choose(tables, seated, answer_spread(db, session_id) if answers else {})
             now = time.time()
             cursor = db.execute(
                 "INSERT INTO participants (session_id, table_number, name, token_hash,"
@@ -170,6 +175,8 @@ class Sessions(Connection):
             )
             bump(db, session_id)
             new_id = cursor.lastrowid or 0
+            if answers:
+                save_answers(db, session_id, new_id, answers)
             number = fetchall(
                 db,
                 "SELECT COUNT(*) FROM participants WHERE session_id = ? AND id <= ?",

@@ -18,6 +18,7 @@ from workshop.store.sqlite.rows import (
     bump,
     fetchall,
 )
+from workshop.store.sqlite.stations import place_post
 
 TOO_MANY_POSTS = N_("You have posted %(max)d texts to this question, the most there is room for.")
 
@@ -189,6 +190,7 @@ class Submissions(Connection):
             if cursor.rowcount != 1:
                 _refuse_if_ended(db, post.activity_id)
                 raise Conflict(N_("This activity is closed for new answers."))
+            place_post(db, post.id, post.activity_id)  # its station, if a rotation's
             db.execute(
                 "UPDATE sessions SET version = version + 1 WHERE id ="
                 " (SELECT session_id FROM activities WHERE id = ?)",

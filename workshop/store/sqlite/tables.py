@@ -43,6 +43,10 @@ class TableReads(Connection):
                         "SELECT * FROM activities WHERE id = ?", (session.current_activity_id,), db
                     )
                     activity = activity_from(row) if row is not None else None
-                return TableRoom(session, Table(*table_row), members, activity)
+                answer = await self.table_answer_of(activity, number, db)
+                room = TableRoom(session, Table(*table_row), members, activity, answer)
+                room.station = await self.table_station(session_id, session.current_activity_id, db)
+                room.talk = await self.table_talk_of(session_id, number, members, activity, db)
+                return room
             finally:
                 await db.execute("COMMIT")

@@ -32,7 +32,11 @@ from workshop.store.sqlite.rows import (
     session_case_from,
     session_from,
 )
+from workshop.store.sqlite.seating import dump_seating, load_seating
 from workshop.store.sqlite.sessions import NUMBER
+from workshop.store.sqlite.stations import dump_stations, load_stations
+from workshop.store.sqlite.table_answers import dump_table_answers, load_table_answers
+from workshop.store.sqlite.talk_transfer import dump_table_talk, load_table_talk
 
 _OF_SESSION = "activity_id IN (SELECT id FROM activities WHERE session_id = ?)"
 
@@ -137,6 +141,13 @@ class Transfer(Connection):
                 f" WHERE e.{_OF_SESSION} ORDER BY e.created_at, e.rowid"
             )
         ]
+        order = [a.id for a in record.activities]
+        record.rotations, record.post_stations = await dump_stations(self, session_id, order, db)
+        record.table_acts, record.table_answers = await dump_table_answers(self, session_id, db)
+        seating = await dump_seating(self, session_id, db)  # join questions, answers, seatings
+        record.join_questions, record.join_answers, record.seatings = seating
+        talk = await dump_table_talk(self, session_id, db)  # notes, spokespersons, the round
+        record.table_notes, record.spokespersons, record.round = talk
         return record
 
     async def load_session(
@@ -303,12 +314,13 @@ def _load(
             if v.latest
         ],
     )
+    posts = {p.id: str(uuid.uuid4()) for p in record.posts}
     db.executemany(
         "INSERT INTO posts (id, activity_id, participant_id, table_number, text, hidden,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                str(uuid.uuid4()),
+                posts[p.id],
                 activities[p.activity_id],
                 people[p.participant_id],
                 p.table,
@@ -319,6 +331,10 @@ def _load(
             for p in record.posts
         ],
     )
+    load_stations(db, record, activities, posts)  # station rotations and posts' stations
+    load_table_answers(db, record, activities, people)  # by, before, the tables' answers
+    load_seating(db, session_id, record, people)  # join questions, answers, seatings
+    load_table_talk(db, session_id, record, activities, people)  # notes, spokespersons, round
     db.executemany(
         "INSERT INTO screen_quotes (activity_id, vote_id, option, text, created_at)"
         " VALUES (?, ?, ?, ?, ?)",
