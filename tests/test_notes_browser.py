@@ -61,8 +61,12 @@ async def test_two_phones_type_notes_at_once_and_the_round_shows_them(
     kari = await seated_page(browser, server, code, "Kari", 1)
     ola = await seated_page(browser, server, code, "Ola", 1)
     eva = await seated_page(browser, server, code, "Eva", 2)
-    await expect(kari.locator("#speaker-line")).to_have_text(re.compile("Du legger fram for bordet"))
-    await expect(ola.locator("#speaker-line")).to_have_text(re.compile("Kari legger fram for bordet"))
+    await expect(kari.locator("#speaker-line")).to_have_text(
+        re.compile("Du legger fram for bordet")
+    )
+    await expect(ola.locator("#speaker-line")).to_have_text(
+        re.compile("Kari legger fram for bordet")
+    )
 
     kari_text = "Kari: skolen må prioriteres. "
     ola_text = "Ola: veiene er viktigere! "
@@ -111,13 +115,17 @@ async def test_two_phones_type_notes_at_once_and_the_round_shows_them(
     await expect(screen.locator(".round-notes-text")).to_contain_text("Ola: veiene er viktigere!")
     await expect(screen.locator(".round-next")).to_contain_text("Bord 2")
     await expect(eva.locator("#table-turn")).to_contain_text("Bordet ditt er neste")
-    await expect(kari.locator("#table-turn")).to_contain_text("Nå er det bordet ditt som legger fram")
+    await expect(kari.locator("#table-turn")).to_contain_text(
+        "Nå er det bordet ditt som legger fram"
+    )
     await screen.screenshot(path=str(ARTIFACTS / "screen-round.png"))
     await eva.screenshot(path=str(ARTIFACTS / "phone-round-next.png"))
     moved = await facilitator.post(f"/api/sessions/{code}/round", json={"action": "next", "at": 1})
     assert moved.status_code == 200, moved.text
     await expect(screen.locator(".round-table")).to_have_text("Bord 2")
-    await expect(eva.locator("#table-turn")).to_contain_text("Nå er det bordet ditt som legger fram")
+    await expect(eva.locator("#table-turn")).to_contain_text(
+        "Nå er det bordet ditt som legger fram"
+    )
     await expect(kari.locator("#table-turn")).to_be_hidden()
     await facilitator.post(f"/api/sessions/{code}/round", json={"action": "stop"})
     await expect(screen.locator(".round-view")).to_have_count(0)
