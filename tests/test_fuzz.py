@@ -186,8 +186,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     url = server.url
     # Every login first: the fuzz of POST /api/login soon throttles this address.
     attacker, victim, spare = (w.login(url, n) for n in ("mallory", "victor", "dora"))
-    target = w.build(url, victim, "Offeret")
-    sandbox = w.build(url, attacker, "Sandkassa")
+    try:
+        target = w.build(url, victim, "Offeret")
+        sandbox = w.build(url, attacker, "Sandkassa")
+    except AssertionError as failure:
+        # A 500 while building says only "Something went wrong": show the server's log.
+        server.stop()
+        raise AssertionError(f"{failure}\n{''.join(server.output[-80:])}") from None
     room = make_room(url, attacker)
     for client_id in target.submissions:
         room.taken[client_id] = -1
