@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import threading
 from pathlib import Path
@@ -183,3 +184,32 @@ class TestGroupCommit:
         assert all(w.done() and w.exception() is None for w in writes)
         with sqlite3.connect(path) as db:
             assert db.execute("SELECT COUNT(*) FROM settings").fetchone() == (100,)
+
+
+async def test_a_snapshot_read_cut_short_leaves_the_next_read_working(tmp_path: Path):
+    """A hub that stops while it renders cancels its read of the room. Cut at any point
+    between its BEGIN and COMMIT, the snapshot connection must not stay inside that
+    transaction: every read after it would fail, and joins would answer 500."""
+    store = SQLiteStore(str(tmp_path / "cut.db"))
+    await store.open()
+    try:
+        contract = StoreContract()
+        session = await contract.session(store, tables=3)
+        await contract.open_activity(store, session)
+        reads = (
+            lambda: store.room(session.id, "all"),
+            lambda: store.table_room(session.id, 1),
+            lambda: store.round_room(session.id),
+        )
+        for read in reads:
+            for steps in range(1, 12):  # cut after 1, 2, … turns of the event loop
+                task = asyncio.create_task(read())
+                for _ in range(steps):
+                    await asyncio.sleep(0)  # a turn of the loop: where the cut falls
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+                room = await store.room(session.id, "all")  # raised once the read was cut
+                assert room.session.id == session.id
+    finally:
+        await store.close()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Sequence
-from functools import partial
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial, wraps
+from typing import Any, ParamSpec
 
 import aiosqlite
 
@@ -19,6 +19,21 @@ from workshop.store.sqlite.rows import (
     T,
     connect_writer,
 )
+
+P = ParamSpec("P")
+
+
+def uncut(read: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """Run a snapshot read (BEGIN … COMMIT on the snapshot connection) to its end even when
+    its caller is cancelled: a hub that stops while it renders (its last socket closed)
+    cancels the read, and one cut between BEGIN and COMMIT would leave the connection inside
+    a transaction, failing every later read on it. The caller still sees its cancel."""
+
+    @wraps(read)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        return await asyncio.shield(read(*args, **kwargs))  # type: ignore[arg-type]
+
+    return run
 
 
 class Connection:

@@ -15,7 +15,7 @@ from workshop.over_time import (
     SessionOverview,
     TopicCounts,
 )
-from workshop.store.sqlite.connection import Connection
+from workshop.store.sqlite.connection import Connection, uncut
 from workshop.store.sqlite.rows import bump, facilitator_from, fetchall, session_from
 
 # When a session ran: its first day's real start, else when it was made.
@@ -214,6 +214,7 @@ class OverTime(Connection):
 
     # --- the coordinator's counts -------------------------------------------------------
 
+    @uncut
     async def evaluation_counts(self, where: EvaluationFilter) -> EvaluationCounts:
         """Counts per month of the sessions' date (UTC) over the latest answer of each
         participant to each evaluation of the sessions `where` picks."""

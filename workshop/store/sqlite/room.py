@@ -11,7 +11,7 @@ from workshop.domain import (
 )
 from workshop.evaluation import Row
 from workshop.store.base import ROOM_POSTS, Answers, Room, Scope
-from workshop.store.sqlite.connection import Connection
+from workshop.store.sqlite.connection import Connection, uncut
 from workshop.store.sqlite.rows import (
     activity_from,
     placeholders,
@@ -26,6 +26,7 @@ from workshop.table_answers import rounds
 class RoomReads(Connection):
     # --- what the room shows --------------------------------------------------------------
 
+    @uncut
     async def room(self, session_id: int, scope: Scope) -> Room:
         """One read transaction, so every number in a snapshot is from the same moment."""
         db = self._snapshots

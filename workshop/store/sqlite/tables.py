@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from workshop.domain import Participant, Table
 from workshop.store.base import TableRoom
-from workshop.store.sqlite.connection import Connection
+from workshop.store.sqlite.connection import Connection, uncut
 from workshop.store.sqlite.rows import activity_from, session_from
 from workshop.store.sqlite.sessions import NUMBER
 
 
 class TableReads(Connection):
+    @uncut
     async def table_room(self, session_id: int, number: int) -> TableRoom | None:
         db = self._snapshots
         assert db is not None

@@ -9,7 +9,7 @@ import aiosqlite
 
 from workshop.domain import Activity, Participant
 from workshop.notes import Notes
-from workshop.store.sqlite.connection import Connection
+from workshop.store.sqlite.connection import Connection, uncut
 from workshop.store.sqlite.rows import activity_from
 from workshop.store.sqlite.sessions import NUMBER
 from workshop.store.sqlite.table_talk import ROUND_SQL, round_from, turns_sql
@@ -64,6 +64,7 @@ class TableTalkReads(Connection):
             }
         return talk
 
+    @uncut
     async def tables_notes(
         self, session_id: int, activity_id: int
     ) -> tuple[dict[int, list[Participant]], dict[int, TableNotes], dict[int, int], dict[int, int]]:
@@ -157,6 +158,7 @@ class TableTalkReads(Connection):
         )
         return [Hand(r[0], r[1], r[2]) for r in rows]
 
+    @uncut
     async def round_room(self, session_id: int) -> RoundRoom | None:
         """The round of the tables and the table speaking, read at one moment; None when
         no round is going."""
