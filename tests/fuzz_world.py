@@ -240,11 +240,17 @@ def move(http: httpx.Client, code: str, activity_id: int, state: str) -> None:
     ok(http.post(f"/api/sessions/{code}/activities/{activity_id}/state", json={"state": state}))
 
 
-def build(url: str, http: httpx.Client, title: str) -> Built:
-    created = ok(
-        http.post("/api/sessions", json={"title": title, "tables": 3, "language": "en"}), 201
-    )
+def build(url: str, http: httpx.Client, title: str, cofacilitator: str | None = None) -> Built:
+    """A session with some of everything; `cofacilitator` also runs it (never give the
+    victim's session one: that account could then change it)."""
+    body = {"title": title, "tables": 3, "digital_tables": 1, "language": "en"}
+    created = ok(http.post("/api/sessions", json=body), 201)
     code = created["code"]
+    if cofacilitator is not None:
+        added = {"username": cofacilitator, "watch": "digital"}
+        ok(http.post(f"/api/sessions/{code}/facilitators", json=added), 201)
+    links = {"plenary": "https://meet.example/p", "pattern": "https://meet.example/t-{table}"}
+    ok(http.post(f"/api/sessions/{code}/meetings", json=links))
     agendas = ok(http.get("/api/library/agendas"))["agendas"]
     ok(http.post(f"/api/sessions/{code}/agenda", json={"template": agendas[0]["id"]}), 201)
     poll = activity(http, code, kind="poll", prompt="Kaffe?", options=["Ja", "Nei"])
@@ -285,6 +291,8 @@ def build(url: str, http: httpx.Client, title: str) -> Built:
         "rotation_id": [rotation],
         "why": whys,
         "day": [1, 2],
+        "username": [cofacilitator or "victor", "victor"],
+        "table": [1, 4],
     }
     return built
 

@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.store_contract_cofacilitators import CoFacilitatorsContract
 from tests.store_contract_day import DayContract
+from tests.store_contract_hybrid import HybridContract
 from tests.store_contract_seating import SeatingContract
 from tests.store_contract_stations import StationsContract
 from tests.store_contract_table_answers import TableAnswersContract
@@ -72,6 +74,8 @@ class StoreContract(
     StationsContract,
     TableTalkContract,
     SeatingContract,
+    HybridContract,
+    CoFacilitatorsContract,
 ):
     """Every test a `Store` must pass. Subclasses implement `create_store`."""
 

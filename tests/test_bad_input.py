@@ -666,7 +666,13 @@ async def test_number_of_tables(anna: httpx.AsyncClient, anonymous: httpx.AsyncC
     code = (await new_session(anna, language="en", tables=500))["code"]
     tables = (await anonymous.get(f"/api/sessions/{code}/tables")).json()["tables"]
     assert [t["number"] for t in tables] == list(range(1, 501))
-    assert tables[499] == {"number": 500, "name": "Table 500", "seated": 0, "capacity": 7}
+    assert tables[499] == {
+        "number": 500,
+        "name": "Table 500",
+        "seated": 0,
+        "capacity": 7,
+        "kind": "room",
+    }
     response = await anonymous.post(f"/api/sessions/{code}/join", json={"table": 500})
     assert response.status_code == 201 and response.json()["table"] == 500
     code = (await new_session(anna, tables=["Nord", "Sør"]))["code"]

@@ -12,11 +12,14 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from workshop import messages
 from workshop.web import (
     api,
+    cofacilitators_api,
     day_api,
     export_api,
+    hybrid_api,
     login_api,
     over_time_api,
     pages,
+    participant_pages,
     plan_api,
     posts_api,
     report_pages,
@@ -76,13 +79,16 @@ def app_routes() -> list[BaseRoute]:
         *posts_api.routes,
         *stations_api.routes,
         *seating_api.routes,
+        *hybrid_api.routes,
         *table_answers_api.routes,
         *table_talk_api.routes,
+        *cofacilitators_api.routes,
         *over_time_api.routes,
         *api.routes,
         *sockets.routes,
         *report_pages.routes,
         *pages.routes,
+        *participant_pages.routes,
     ]
 
 

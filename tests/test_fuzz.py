@@ -188,7 +188,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     attacker, victim, spare = (w.login(url, n) for n in ("mallory", "victor", "dora"))
     try:
         target = w.build(url, victim, "Offeret")
-        sandbox = w.build(url, attacker, "Sandkassa")
+        sandbox = w.build(url, attacker, "Sandkassa", cofacilitator="dora")
     except AssertionError as failure:
         # A 500 while building says only "Something went wrong": show the server's log.
         server.stop()

@@ -27,7 +27,8 @@ async def test_a_table_hears_its_own_members_only(server: Server, facilitator: h
     await other.connect()
     both = [first.participant_id, second.participant_id]
     frame = await first.socket.wait_for(lambda m: m["type"] == "table" and members_of(m) == both)
-    assert frame["table"] == {"number": 1, "name": "Bord 1"}
+    assert frame["table"] == {"number": 1, "name": "Bord 1", "kind": "room"}
+    assert frame["meeting"] is None  # a room table has no video meeting
     assert other.socket is not None
     mine = await other.socket.wait_for(lambda m: m["type"] == "table")
     assert mine["table"]["number"] == 2

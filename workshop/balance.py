@@ -44,6 +44,7 @@ class JoinQuestion:
 class Person:
     id: int
     answers: Answers = field(default_factory=dict)
+    table: int = 0  # where they sit now (0: not known)
 
 
 # --- join questions -----------------------------------------------------------------------

@@ -102,6 +102,8 @@ class Table:
     number: int
     name: str
     capacity: int = DEFAULT_CAPACITY
+    kind: str = "room"  # "room" or "digital" (people joining from home; workshop/hybrid.py)
+    meeting_url: str | None = None  # a digital table's own meeting link, if it has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,8 @@ class Session:
     organisation: str = ""  # the council the session was for
     region: str = ""
     texts_deleted_at: float | None = None  # participants' texts and names deleted (retention)
+    plenary_url: str | None = None  # the plenary's video meeting (hybrid.py)
+    meeting_pattern: str | None = None  # digital tables' meeting links, "{table}" filled in
 
     @property
     def closed(self) -> bool:

@@ -23,9 +23,12 @@ log = logging.getLogger(__name__)
 SCREEN = "screen"
 CONSOLE = "console"
 PHONES = "phones"
+# A participant's own view of the screen (a remote phone, a laptop at home): it hears the
+# screen's snapshots, but a renewed screen key does not close it (`Hub._run`).
+VIEWERS = "viewers"
 # Phones first: a newly opened activity is what a room waits for; the console last,
 # since its snapshot is the largest.
-CHANNELS = (PHONES, SCREEN, CONSOLE)
+CHANNELS = (PHONES, SCREEN, CONSOLE, VIEWERS)
 # Each table has a channel of its own that only its members' phones hear: the table's
 # proposal, notes, spokesperson. `TABLES` marks every table channel of a session at once.
 TABLE_PREFIX = "table:"
@@ -61,6 +64,7 @@ class Outbox:
         "_ready",
         "close_code",
         "closing",
+        "facilitator_id",
         "overflowed",
         "participant_id",
         "table",
@@ -71,6 +75,7 @@ class Outbox:
         limit: int = 256,
         notify: Callable[[], None] | None = None,
         participant_id: int | None = None,
+        facilitator_id: int | None = None,
     ) -> None:
         # A list, not a deque: an idle connection's empty deque holds a 600-byte block.
         self._direct: list[str] = []
@@ -84,6 +89,9 @@ class Outbox:
         # The participant whose phone this is (None for screens and consoles): lets the hub
         # close one participant's connections (`Hub.close_participant`).
         self.participant_id = participant_id
+        # The account whose console this is: lets the hub close one co-facilitator's consoles
+        # when they are taken off the session (`Hub.close_facilitator`).
+        self.facilitator_id = facilitator_id
         self.table: str | None = None  # the table channel a phone hears (`Hub.seat`)
 
     def _wake(self) -> None:
@@ -193,14 +201,24 @@ class Hub:
                     if frame is not None:
                         outbox.send(frame)
 
-    def participant_outboxes(self, participant_id: int) -> list[Outbox]:
-        """The participant's connections in this process, oldest first (a copy)."""
-        return list(self._participants.get(participant_id, ()))
+    def participant_outboxes(self, participant_id: int, channel: str | None = None) -> list[Outbox]:
+        """The participant's connections in this process, oldest first (a copy); with
+        `channel`, only those that hear it."""
+        mine = self._participants.get(participant_id, ())
+        if channel is None:
+            return list(mine)
+        return [o for o in mine if o in self._subscribers[channel]]
 
     def close_participant(self, participant_id: int, reason: str, code: int = 1008) -> None:
         """Close every connection of one participant (removed by the facilitator, say)."""
         for outbox in self._participants.get(participant_id, ()):
             outbox.close(reason, code)
+
+    def close_facilitator(self, facilitator_id: int, reason: str, code: int = 1008) -> None:
+        """Close the consoles one account has open on this session."""
+        for outbox in self._subscribers[CONSOLE]:
+            if outbox.facilitator_id == facilitator_id:
+                outbox.close(reason, code)
 
     def mark(self, channels: Iterable[str]) -> None:
         for channel in channels:
@@ -236,6 +254,8 @@ class Hub:
                 # Whoever subscribes during the render got a newer snapshot of their own.
                 members = self._tables.get(channel) or self._subscribers.get(channel, ())
                 targets = list(members)
+                if channel == SCREEN:  # participants' screen views: the same snapshot
+                    targets.extend(self._subscribers[VIEWERS])
                 if channel not in dirty or not targets:
                     continue
                 try:
@@ -267,6 +287,12 @@ class Broadcast(Protocol):
         self, session_id: int, participant_id: int, reason: str
     ) -> None:
         """Close every connection of one participant, with 1008 and `reason`."""
+        ...
+
+    async def disconnect_facilitator(
+        self, session_id: int, facilitator_id: int, reason: str
+    ) -> None:
+        """Close the consoles of one account on the session, with 1008 and `reason`."""
         ...
 
     async def reseat(self, session_id: int, seats: Mapping[int, tuple[int, str | None]]) -> None:
@@ -310,6 +336,11 @@ class Hubs:
         if hub is not None:
             hub.close_participant(participant_id, reason)
 
+    def close_facilitator(self, session_id: int, facilitator_id: int, reason: str) -> None:
+        hub = self._hubs.get(session_id)
+        if hub is not None:
+            hub.close_facilitator(facilitator_id, reason)
+
     def reseat(self, session_id: int, seats: Mapping[int, tuple[int, str | None]]) -> None:
         hub = self._hubs.get(session_id)
         if hub is not None:
@@ -337,6 +368,11 @@ class LocalBroadcast:
         self, session_id: int, participant_id: int, reason: str
     ) -> None:
         self._hubs.close_participant(session_id, participant_id, reason)
+
+    async def disconnect_facilitator(
+        self, session_id: int, facilitator_id: int, reason: str
+    ) -> None:
+        self._hubs.close_facilitator(session_id, facilitator_id, reason)
 
     async def reseat(self, session_id: int, seats: Mapping[int, tuple[int, str | None]]) -> None:
         self._hubs.reseat(session_id, seats)

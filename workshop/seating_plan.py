@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from workshop import balance
+from workshop import balance, hybrid
 from workshop.balance import JoinQuestion, Person
 from workshop.domain import MAX_TABLES, Participant, Session, Table, is_row_id
 from workshop.errors import N_, Invalid, NotFound
@@ -85,10 +85,11 @@ class Seating:
     # --- a newcomer ---------------------------------------------------------------------
 
     async def chooser(
-        self, session: Session, table: object, answers: object
+        self, session: Session, table: object, answers: object, kind: str = hybrid.ROOM
     ) -> tuple[Callable[..., int], dict[int, int]]:
         """The `choose` callback for `Store.seat_participant` and the checked answers: the
-        table picked, or the balanced seat (`balance.place`) from the counts in the step."""
+        table picked, or the balanced seat (`balance.place`) from the counts in the step,
+        among the tables of `kind` (room, or digital for people at home)."""
         if table is not None and (isinstance(table, bool) or not isinstance(table, int)):
             raise Invalid(N_("The table must be a table number."))
         checked = balance.check_answers(await self.store.join_questions(session.id), answers)
@@ -98,18 +99,24 @@ class Seating:
             seated: Mapping[int, int],
             spread: balance.Spread | None = None,
         ) -> int:
+            mine = hybrid.seat_candidates(tables, kind, table)  # type: ignore[arg-type]
             if table is not None:
-                return choose_table(tables, seated, table)  # type: ignore[arg-type]
-            return balance.place([t.number for t in tables], seated, spread or {}, checked)
+                return choose_table(mine, seated, table)  # type: ignore[arg-type]
+            return balance.place([t.number for t in mine], seated, spread or {}, checked)
 
         return choose, checked
 
     # --- reseating ----------------------------------------------------------------------
 
-    async def reseat(self, session: Session) -> dict[int, list[int]]:
+    async def reseat(self, session: Session, mix: object = False) -> dict[int, list[int]]:
         """Everyone at a new table: balanced again, mixing people who have not sat together.
-        Phones move to their new table's channel and are told; the screen shows the seating."""
+        People in the room stay at room tables and people at home at digital ones, unless
+        `mix`. Phones move to their new table's channel and are told; the screen shows the
+        seating."""
+        if not isinstance(mix, bool):
+            raise Invalid(N_("mix must be true or false."))
         seed = self._seed + session.version
+        kinds = hybrid.kinds(await self.store.tables(session.id))
 
         def plan(
             people: list[Person],
@@ -117,7 +124,15 @@ class Seating:
             together: Mapping[int, Mapping[int, int]],
             questions: list[int],
         ) -> dict[int, list[int]]:
-            return balance.reseat(people, tables, together, questions, seed=seed)
+            if mix:
+                return balance.reseat(people, tables, together, questions, seed=seed)
+            seating: dict[int, list[int]] = {}
+            for kind in hybrid.KINDS:
+                mine = [t for t in tables if kinds.get(t, hybrid.ROOM) == kind]
+                group = [p for p in people if kinds.get(p.table, hybrid.ROOM) == kind]
+                if mine and group:
+                    seating.update(balance.reseat(group, mine, together, questions, seed=seed))
+            return seating
 
         seating, before = await self.store.reseat(session.id, plan)
         names = {t.number: t.name for t in await self.store.tables(session.id)}

@@ -11,9 +11,10 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from workshop import auth, console_view, evaluation, snapshots, table_view
+from workshop import auth, console_view, evaluation, hybrid, snapshots, table_view
 from workshop.accounts import Accounts
 from workshop.answering import Answering
+from workshop.cofacilitating import CoFacilitators
 from workshop.domain import (
     DEFAULT_CAPACITY,
     MAX_NAME,
@@ -36,11 +37,11 @@ from workshop.domain import (
     normalize_code,
     page_bounds,
     session_language,
-    session_tables,
     states_after_move,
 )
 from workshop.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from workshop.hub import CONSOLE, PHONES, SCREEN, TABLES, Broadcast, Hubs, table_channel, table_of
+from workshop.hybrid_plan import Hybrid
 from workshop.i18n import gettext_for
 from workshop.library import Library
 from workshop.marks import Marks, first_marks_only
@@ -94,6 +95,8 @@ class Workshop:
         self.answering = Answering(store, self._publish, self._answerable)  # table answers
         self.talking = Talking(store, self._publish, self.running, min_group)  # table talk
         self.seating = Seating(store, self._publish, broadcast)  # join questions, reseating
+        self.cofacilitators = CoFacilitators(store, self._publish, broadcast)  # more than one
+        self.hybrid = Hybrid(store, self._publish)  # digital tables, meeting links
         from workshop.transfer import Transfer  # the session file (exports and import)
 
         self.transfer = Transfer(store)
@@ -125,8 +128,9 @@ class Workshop:
     ) -> Session:
         title = clean_text(body.get("title"), what=N_("The title"), limit=MAX_TITLE)
         language = session_language(body.get("language"))
-        names = session_tables(body.get("tables"), language)
-        cap = participant_cap(body.get("max_participants"), len(names) * DEFAULT_CAPACITY)
+        names, digital_names = hybrid.new_tables(body, language)
+        seats = (len(names) + len(digital_names)) * DEFAULT_CAPACITY
+        cap = participant_cap(body.get("max_participants"), seats)
         for _ in range(20):
             session = await self.store.create_session(
                 code=new_join_code(),
@@ -137,6 +141,7 @@ class Workshop:
                 base_url=base_url.rstrip("/"),
                 table_names=names,
                 max_participants=cap,
+                digital_names=digital_names,
             )
             if session is not None:
                 return session
@@ -151,10 +156,18 @@ class Workshop:
         return session
 
     async def owned_session(self, facilitator: Facilitator, code: str) -> Session:
-        """Another facilitator's session does not exist for you: the same 404."""
+        """A session its owner or a co-facilitator runs (cofacilitating.py). Another
+        facilitator's session does not exist for you: the same 404."""
         session = await self.find_session(code)
-        if session.facilitator_id != facilitator.id:
+        if not await self.cofacilitators.runs(session, facilitator):
             raise NotFound(N_("There is no session with the code %(code)s."), code=code[:20])
+        return session
+
+    async def session_of_owner(self, facilitator: Facilitator, code: str, refusal: str) -> Session:
+        """For what only the owner does (delete it, manage its facilitators): 403 with
+        `refusal` for a co-facilitator, the same 404 as above for anyone else."""
+        session = await self.owned_session(facilitator, code)
+        self.cofacilitators.check_owner(session, facilitator, refusal)
         return session
 
     async def sessions_of(self, facilitator: Facilitator) -> list[Session]:
@@ -280,6 +293,10 @@ class Workshop:
         names = {t.number: t.name for t in room.tables}
         live = next((a for a in room.activities if a.id == current), None)
         state["talk"] = await self.talking.console_view(session_id, names, live)  # hands, notes
+        # Who runs it; which of them a console is goes in its page (cofacilitating.py).
+        state["facilitators"] = await self.cofacilitators.listing(room.session)
+        # join from home, the plenary's and the digital tables' meeting links (hybrid_plan.py)
+        state["hybrid"] = self.hybrid.view(room.session, room.tables, join_url(room.session))
         return state
 
     async def screen_state(self, session_id: int) -> dict[str, Any]:
@@ -308,12 +325,19 @@ class Workshop:
     # --- participants -------------------------------------------------------------------
 
     async def join(
-        self, session: Session, name: object, table: object, answers: object = None
+        self,
+        session: Session,
+        name: object,
+        table: object,
+        answers: object = None,
+        remote: object = False,
     ) -> tuple[Participant, str]:
         """Seat a newcomer; returns the participant and their token (shown once). Without a
-        table picked, the seat is balanced by size and join answers (seating_plan.py)."""
+        table picked, the seat is balanced by size and join answers (seating_plan.py);
+        `remote` people sit at digital tables (hybrid.py)."""
         display = clean_text(name, what=N_("The name"), limit=MAX_NAME, required=False)
-        choose, checked = await self.seating.chooser(session, table, answers)
+        kind = hybrid.kind_of(remote)
+        choose, checked = await self.seating.chooser(session, table, answers, kind)
         token = auth.new_token()
         participant = await self.store.seat_participant(
             session.id, display.strip(), auth.token_hash(token), choose, answers=checked

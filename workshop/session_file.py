@@ -26,7 +26,9 @@ from workshop.talk_file import (
 )
 
 SESSION_FORMAT = "workshop-session"
-SESSION_VERSION = 2  # 2: station rotations, posts' stations, table answers, talk (issue 16)
+# 2: station rotations, posts' stations, table answers, talk (issue 16); digital tables and
+# meeting links (issue 17)
+SESSION_VERSION = 2
 SESSION_VERSIONS = (1, 2)  # what an import reads: a version 1 file has no rotations
 
 
@@ -144,7 +146,7 @@ SESSION_FIELDS = (
     "code", "created_at", "title", "language", "organisation", "region", "max_participants",
     "joining_locked", "table_changes", "screen_view", "join_page", "join_corner", "show_law",
     "wall_page", "current_segment=current_segment_id", "current_activity=current_activity_id",
-    "closing", "closed_at", "texts_deleted_at",
+    "closing", "closed_at", "texts_deleted_at", "plenary_url", "meeting_pattern",
 )  # fmt: skip
 ANSWER = ("id", "activity=activity_id", "participant=participant_id", "table")
 TABLE_ANSWER = (
@@ -158,7 +160,9 @@ def session_file(record: SessionRecord) -> dict[str, Any]:
         "format": SESSION_FORMAT,
         "version": SESSION_VERSION,
         "session": _pick(record.session, *SESSION_FIELDS),
-        "tables": [_pick(t, "number", "name", "capacity") for t in record.tables],
+        "tables": [
+            _pick(t, "number", "name", "capacity", "kind", "meeting_url") for t in record.tables
+        ],
         "days": [_pick(d, "day", "start", "started_at") for d in record.days],
         "segments": [
             _pick(g, "id", "title", "day", "start", "minutes", "started_at")

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from workshop import evaluation, seating_file, table_answer_file, talk_file
+from workshop import evaluation, hybrid, seating_file, table_answer_file, talk_file
 from workshop.agenda import MAX_DAYS, PlanDay, Segment, SessionCase, case_spec, clock, segment_spec
 from workshop.checks import flag, moment, ref, whole
 from workshop.domain import (
@@ -209,6 +209,8 @@ def _session(raw: dict[str, Any], known: Known) -> Session:
             raw.get("organisation"), what="organisation", limit=MAX_TITLE, required=False
         ),
         region=clean_text(raw.get("region"), what="region", limit=MAX_TITLE, required=False),
+        plenary_url=hybrid.check_url(raw.get("plenary_url")),
+        meeting_pattern=hybrid.check_url(raw.get("meeting_pattern"), pattern=True),
         current_segment_id=ref(raw.get("current_segment"), known.segments, "current_segment", True),
         current_activity_id=ref(
             raw.get("current_activity"), known.activities, "current_activity", True
@@ -222,6 +224,8 @@ def _table(raw: dict[str, Any]) -> Table:
         whole(raw.get("number"), "number", 1, MAX_TABLES * 10),
         clean_text(raw.get("name"), what=N_("A table name"), limit=MAX_TABLE_NAME),
         whole(raw.get("capacity", DEFAULT_CAPACITY), "capacity", 1, MAX_CAPACITY),
+        hybrid.check_kind(raw.get("kind", hybrid.ROOM)),  # rooms only before issue 17
+        hybrid.check_url(raw.get("meeting_url")),
     )
 
 

@@ -281,6 +281,7 @@ def tables_view(tables: list[Table], seated: dict[int, int]) -> list[dict[str, A
             "name": t.name,
             "seated": seated.get(t.number, 0),
             "capacity": t.capacity,
+            "kind": t.kind,  # room or digital (hybrid.py)
         }
         for t in tables
     ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from workshop.hybrid import meeting_view
 from workshop.stations import table_frame
 from workshop.store.base import TableRoom
 from workshop.table_answers import table_part
@@ -21,7 +22,9 @@ def table_state(room: TableRoom) -> dict[str, Any]:
     activity = room.activity
     return {
         "type": "table",
-        "table": {"number": room.table.number, "name": room.table.name},
+        "table": {"number": room.table.number, "name": room.table.name, "kind": room.table.kind},
+        # a digital table's video meetings: its own, the plenary's, which one now (hybrid.py)
+        "meeting": meeting_view(room.table, room.session, activity, time.time()),
         "members": member_view(room),
         "activity": activity.id if activity is not None else None,
         **table_part(room),  # its proposal and answer (table_answers.py)

@@ -22,6 +22,7 @@ from workshop.domain import (
 from workshop.evaluation import Evaluation, EvaluationRow
 from workshop.over_time import EvaluationCounts, EvaluationFilter, SessionOverview
 from workshop.session_file import SessionRecord
+from workshop.store.hybrid import HybridStore
 from workshop.store.records import (
     ROOM_POSTS,
     UNCHANGED,
@@ -51,7 +52,7 @@ __all__ = [
 ]
 
 
-class Store(TableWork, Protocol):
+class Store(TableWork, HybridStore, Protocol):
     async def open(self) -> None: ...
     async def close(self) -> None: ...
 
@@ -106,9 +107,11 @@ class Store(TableWork, Protocol):
         base_url: str,
         table_names: Sequence[str],
         max_participants: int | None = None,
+        digital_names: Sequence[str] = (),
     ) -> Session | None:
         """The new session, or None when the code is taken (draw another). Without
-        `max_participants` the store sets no cap (the service always passes one)."""
+        `max_participants` the store sets no cap (the service always passes one). Room
+        tables (`table_names`) are numbered from 1, the digital ones after them."""
         ...
 
     async def session(self, code: str) -> Session | None: ...
@@ -319,7 +322,8 @@ class Store(TableWork, Protocol):
 
     # sessions over time (workshop/over_time.py)
     async def session_overviews(self, facilitator_id: int) -> list[SessionOverview]:
-        """A facilitator's sessions, newest first, with their date, state and counts."""
+        """A facilitator's sessions (their own and those they co-facilitate), newest first,
+        with their date, state and counts."""
         ...
 
     async def set_session_place(

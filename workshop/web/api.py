@@ -152,7 +152,7 @@ async def join(request: Request) -> JSONResponse:
     body = await json_body(request)
     service = workshop(request)
     participant, token = await service.join(
-        session, body.get("name"), body.get("table"), body.get("answers")
+        session, body.get("name"), body.get("table"), body.get("answers"), body.get("remote")
     )
     return JSONResponse(
         {

@@ -26,11 +26,14 @@ from workshop.settings import Settings
 from workshop.store import Store, open_store
 from workshop.web import (
     api,
+    cofacilitators_api,
     day_api,
     export_api,
+    hybrid_api,
     login_api,
     over_time_api,
     pages,
+    participant_pages,
     plan_api,
     posts_api,
     report_pages,
@@ -42,6 +45,7 @@ from workshop.web import (
     table_talk_api,
 )
 from workshop.web.bodylimit import BodyLimit
+from workshop.web.connections import Heartbeat
 from workshop.web.guard import FailedGuesses
 from workshop.web.logins import LoginCookies
 from workshop.web.origin import OriginGuard
@@ -141,7 +145,7 @@ def create_app(settings: Settings, store: Store) -> Starlette:
         return await service.render(session_id, channel)
 
     hubs = Hubs(render, settings.tick_seconds)
-    heartbeat = sockets.Heartbeat(settings.quiet_seconds)
+    heartbeat = Heartbeat(settings.quiet_seconds)
     library = load_library(settings.cases_dir)
     for problem in library.problems:  # the rest of the library still loads
         log.warning("case library: %s", problem)
@@ -179,11 +183,14 @@ def create_app(settings: Settings, store: Store) -> Starlette:
             *posts_api.routes,
             *stations_api.routes,
             *seating_api.routes,
+            *hybrid_api.routes,
+            *cofacilitators_api.routes,
             *over_time_api.routes,
             *api.routes,
             *sockets.routes,
             *report_pages.routes,
             *pages.routes,
+            *participant_pages.routes,
             Mount("/static", Static(directory=settings.static_dir), name="static"),
         ],
         middleware=[

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from workshop import over_time
+from workshop.cofacilitating import OWNER_ONLY_DELETE
 from workshop.domain import Facilitator, Session
 from workshop.errors import N_, DomainError, Invalid, NotFound
 from workshop.hub import CHANNELS
@@ -59,7 +60,10 @@ async def delete_session(service: Workshop, session: Session) -> None:
 
 
 async def delete_session_api(request: Request) -> Response:
-    session = await _owned(request)
+    facilitator = await _facilitator(request)
+    session = await workshop(request).session_of_owner(
+        facilitator, request.path_params["code"], OWNER_ONLY_DELETE
+    )
     await delete_session(workshop(request), session)
     return Response(status_code=204)
 
@@ -69,7 +73,9 @@ async def delete_session_form(request: Request) -> Response:
     if isinstance(facilitator, Response):
         return facilitator
     try:
-        session = await workshop(request).owned_session(facilitator, request.path_params["code"])
+        session = await workshop(request).session_of_owner(
+            facilitator, request.path_params["code"], OWNER_ONLY_DELETE
+        )
     except DomainError as error:
         return error_page(request, error)
     await delete_session(workshop(request), session)

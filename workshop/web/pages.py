@@ -12,8 +12,8 @@ from starlette.routing import Route
 
 from workshop.domain import Facilitator, Session
 from workshop.errors import N_, DomainError, Invalid, NotFound
+from workshop.hybrid import ROOM
 from workshop.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext_for, negotiate
-from workshop.qr import qr_svg
 from workshop.services import console_url, join_url, screen_url
 from workshop.web.api import NotLoggedIn, over_time_places
 from workshop.web.guard import (
@@ -211,12 +211,17 @@ async def new_session_form(request: Request) -> Response:
     tables: object = str(form.get("tables", "")).strip() or None
     if isinstance(tables, str):
         tables = int(tables) if tables.isdigit() else tables
+    # Digital tables, for people joining from home (hybrid.py); empty or 0: none.
+    digital: object = str(form.get("digital_tables", "")).strip() or None
+    if isinstance(digital, str) and digital.isascii() and digital.isdigit():
+        digital = int(digital)
     cap: object = str(form.get("max_participants", "")).strip() or None
     if isinstance(cap, str) and cap.isascii() and cap.isdigit():
         cap = int(cap)
     body = {
         "title": form.get("title"),
         "tables": tables,
+        "digital_tables": digital,
         "language": form.get("language") or None,
         "max_participants": cap,
         "organisation": str(form.get("organisation", "")),
@@ -248,15 +253,20 @@ async def console_page(request: Request) -> Response:
     if isinstance(session, Response):
         return session
     initial = await workshop(request).console_state(session.id)
+    # Which of the session's facilitators this console is: in the page, since every console
+    # of the session shares one snapshot (cofacilitating.py).
+    facilitator = await current_facilitator(request)
+    you = await workshop(request).cofacilitators.you(session, facilitator) if facilitator else {}
     return render(
         request,
         "console.html",
         page_language(request, session),
-        session=_session_context(session),
+        session=session_context(session),
         join_url=join_url(session),
         screen_url=screen_url(session),
         cards_url=f"/console/{session.code}/cards",
         initial=initial,
+        you=you,
     )
 
 
@@ -273,12 +283,13 @@ async def cards_page(request: Request) -> Response:
             "qr_url": f"/qr/{session.code}.svg?table={t.number}",
         }
         for t in tables
+        if t.kind == ROOM  # a digital table has no card to put on it
     ]
     return render(
         request,
         "cards.html",
         page_language(request, session),
-        session=_session_context(session),
+        session=session_context(session),
         cards=cards,
     )
 
@@ -298,55 +309,10 @@ async def screen_page(request: Request) -> Response:
         request,
         "screen.html",
         page_language(request, session),
-        session=_session_context(session),
+        session=session_context(session),
         join_url=join_url(session),
         key=key,
         initial=await workshop(request).screen_state(session.id),
-    )
-
-
-async def enter_code_page(request: Request) -> Response:
-    code = request.query_params.get("code", "")
-    lang = page_language(request)
-    if not code:
-        return render(request, "enter_code.html", lang, error=None, code="")
-    try:
-        session = await find_session_guarded(request, code)
-    except DomainError as error:
-        message = gettext_for(lang, error.message, **error.params)
-        return render(request, "enter_code.html", lang, error.status, error=message, code=code)
-    return RedirectResponse(f"/j/{session.code}", status_code=303)
-
-
-async def join_page(request: Request) -> Response:
-    try:
-        session = await find_session_guarded(request, request.path_params["code"])
-    except DomainError as error:
-        return error_page(request, error)
-    if session.code != request.path_params["code"]:
-        return RedirectResponse(f"/j/{session.code}", status_code=303)
-    table = request.query_params.get("table", "")
-    service = workshop(request)
-    return render(
-        request,
-        "join.html",
-        page_language(request, session),
-        session=_session_context(session),
-        tables=await service.tables(session),
-        table=int(table) if table.isdigit() else None,
-        questions=await service.seating.questions(session),  # join questions (seating)
-    )
-
-
-async def qr_code(request: Request) -> Response:
-    try:
-        session = await find_session_guarded(request, request.path_params["code"])
-    except DomainError as error:
-        return PlainTextResponse(error.message, status_code=error.status)
-    table = request.query_params.get("table", "")
-    svg = qr_svg(join_url(session, int(table) if table.isdigit() else None))
-    return Response(
-        svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=300"}
     )
 
 
@@ -354,7 +320,7 @@ async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
-def _session_context(session: Session) -> dict[str, Any]:
+def session_context(session: Session) -> dict[str, Any]:
     return {"code": session.code, "title": session.title, "language": session.language}
 
 
@@ -371,8 +337,5 @@ routes = [
     Route("/console/{code}", console_page),
     Route("/console/{code}/cards", cards_page),
     Route("/screen/{code}", screen_page),
-    Route("/j", enter_code_page),
-    Route("/j/{code}", join_page),
-    Route("/qr/{code}.svg", qr_code),
     Route("/healthz", healthz),
 ]

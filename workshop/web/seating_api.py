@@ -33,7 +33,9 @@ async def delete_question(request: Request) -> JSONResponse:
 
 async def reseat(request: Request) -> JSONResponse:
     session = await _owned(request)
-    seating = await workshop(request).seating.reseat(session)
+    # A body is optional: {"mix": true} seats room and home together.
+    body = await json_body(request) if request.headers.get("content-type") else {}
+    seating = await workshop(request).seating.reseat(session, body.get("mix", False))
     return JSONResponse({"tables": {str(t): ids for t, ids in seating.items()}})
 
 

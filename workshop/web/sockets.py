@@ -19,19 +19,18 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from workshop import messages
 from workshop.domain import Participant, Session
 from workshop.errors import N_, DomainError
-from workshop.hub import CONSOLE, PHONES, SCREEN, Hub, Outbox
+from workshop.hub import CONSOLE, PHONES, SCREEN, VIEWERS, Hub, Outbox
 from workshop.i18n import gettext_for, negotiate
 from workshop.services import Workshop
+from workshop.web.connections import TRY_AGAIN_LATER, Heartbeat, Sender
 from workshop.web.frames import FAILED, FLOODING, handle
 from workshop.web.guard import current_facilitator, find_session_guarded, workshop
 from workshop.web.limits import SubmitLimiter, Tarpit
 
 log = logging.getLogger(__name__)
 
-GOING_AWAY = 1001
 POLICY_VIOLATION = 1008
 INTERNAL_ERROR = 1011
-TRY_AGAIN_LATER = 1013
 # The participant opened this seat on more sockets than allowed; this, the oldest, gives way.
 # The page says so and waits for a tap instead of reconnecting (which would close the other).
 REPLACED = 4001
@@ -47,59 +46,6 @@ async def _refuse(ws: WebSocket, language: str, reason: str) -> None:
     looks like a network error to a browser)."""
     await ws.accept()
     await ws.close(POLICY_VIOLATION, gettext_for(language, reason))
-
-
-class Sender:
-    """Sends what a connection's outbox holds, from a task that exists only while there is
-    something to send: ten thousand idle phones cost no ten thousand waiting tasks."""
-
-    __slots__ = ("_task", "expired", "heard", "outbox", "slot", "ws")
-
-    def __init__(self, ws: WebSocket, participant_id: int | None = None) -> None:
-        self.ws = ws
-        self.outbox = Outbox(notify=self._wake, participant_id=participant_id)
-        self._task: asyncio.Task[None] | None = None
-        self.heard = asyncio.get_running_loop().time()  # when the peer last sent a frame
-        self.expired = False
-        self.slot = 0  # the heartbeat's slice this connection is in
-
-    def expire(self) -> None:
-        """Close a connection whose peer went quiet (1001: the page reconnects by itself)."""
-        self.expired = True
-        self._wake()
-
-    def _wake(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._flush())
-
-    async def _flush(self) -> None:
-        outbox = self.outbox
-        try:
-            while texts := outbox.drain():
-                for text in texts:
-                    await self.ws.send_text(text)
-            if self.expired:
-                await self.ws.close(GOING_AWAY, "Nothing heard for too long.")
-            elif outbox.closing is not None:
-                await self.ws.close(outbox.close_code, outbox.closing)
-            elif outbox.overflowed:
-                await self.ws.close(TRY_AGAIN_LATER, "Too far behind; reconnect for a fresh state.")
-        except Exception:
-            pass  # the connection is gone; its receive loop ends and cleans up
-        finally:
-            self._task = None
-
-    async def settle(self, timeout: float = 5.0) -> None:
-        """Wait until what is being sent has gone (a close included), at most `timeout`."""
-        if self._task is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(asyncio.shield(self._task), timeout)
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
 
 
 def submit_limiter(ws: WebSocket) -> SubmitLimiter:
@@ -134,64 +80,16 @@ def connect_limiter(ws: WebSocket) -> SubmitLimiter:
     return limiter
 
 
-def _give_way(hub: Hub, participant: Participant, limit: int, reason: str) -> None:
-    """Close the participant's oldest sockets in this process beyond `limit` (the newest
-    stays: it is the screen the person is looking at)."""
-    live = [o for o in hub.participant_outboxes(participant.id) if o.closing is None]
+def _give_way(
+    hub: Hub, participant: Participant, limit: int, reason: str, channel: str = PHONES
+) -> None:
+    """Close the participant's oldest sockets of `channel` in this process beyond `limit`
+    (the newest stays: it is the screen the person is looking at). Phones and views of the
+    screen count apart: opening the screen view never pushes the phone's own page out."""
+    mine = hub.participant_outboxes(participant.id, channel)
+    live = [o for o in mine if o.closing is None]
     for outbox in live[: max(0, len(live) - max(1, limit))]:
         outbox.close(reason, REPLACED)
-
-
-class Heartbeat:
-    """Pings every connection every `every` seconds from one timer, and closes those that
-    have sent nothing for `limit` seconds (1001: the page reconnects by itself).
-
-    The server pings rather than the pages: ten thousand phones' own timers send their
-    pings one at a time, each waking the process from sleep, while a sweep that pings a
-    slice of the connections at once gets the answers back in a burst that costs half as
-    much CPU (docs/performance.md). Connections sit in `SLOTS` slices; each tick visits
-    one, so every connection is pinged and checked once per round.
-    """
-
-    SLOTS = 25
-
-    def __init__(self, limit: float, every: float = 25.0) -> None:
-        self.limit = limit
-        self.every = min(every, limit / 3)
-        self._slots: list[set[Sender]] = [set() for _ in range(self.SLOTS)]
-        self._turn = 0
-        self._task: asyncio.Task[None] | None = None
-
-    def watch(self, sender: Sender) -> None:
-        # The slice visited last in this round: the first ping comes about `every` from now.
-        sender.slot = (self._turn - 1) % self.SLOTS
-        self._slots[sender.slot].add(sender)
-        if self._task is None:
-            self._task = asyncio.create_task(self._sweep(), name="heartbeat")
-
-    def forget(self, sender: Sender) -> None:
-        self._slots[sender.slot].discard(sender)
-
-    async def _sweep(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            await asyncio.sleep(self.every / self.SLOTS)
-            cutoff = loop.time() - self.limit
-            for sender in self._slots[self._turn]:
-                if sender.expired:
-                    continue
-                if sender.heard < cutoff:
-                    sender.expire()
-                else:
-                    sender.outbox.send(messages.PING)
-            self._turn = (self._turn + 1) % self.SLOTS
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
 
 async def _serve(
@@ -202,14 +100,19 @@ async def _serve(
     first: Callable[[], Awaitable[dict[str, Any]]],
     participant: Participant | None = None,
     connect_key: str | None = None,
+    facilitator_id: int | None = None,
+    viewer: Participant | None = None,
 ) -> None:
     """Subscribe, then send `first` (the full state), then answer frames until the end.
+    A `viewer` is a participant watching the screen (VIEWERS): the socket is theirs, so
+    removing them closes it, but it sits at no table and sends no answers.
 
     Subscribing before reading the first state means no change can fall between the two;
     a snapshot older than the first one may still follow, and clients drop it by version.
     """
     await ws.accept()
-    sender = Sender(ws, participant.id if participant is not None else None)
+    owner = participant or viewer
+    sender = Sender(ws, owner.id if owner is not None else None, facilitator_id)
     outbox = sender.outbox
     heartbeat: Heartbeat = ws.app.state.heartbeat
     heartbeat.watch(sender)
@@ -222,6 +125,9 @@ async def _serve(
         hub.seat(outbox, participant.table)  # the table's channel: its proposal, its notes
         limit = ws.app.state.settings.sockets_per_participant
         _give_way(hub, participant, limit, gettext_for(language, OPENED_ELSEWHERE))
+    elif viewer is not None:
+        limit = ws.app.state.settings.sockets_per_participant
+        _give_way(hub, viewer, limit, gettext_for(language, OPENED_ELSEWHERE), VIEWERS)
     loop = asyncio.get_running_loop()
     try:
         if not await _send_first(outbox, language, first):
@@ -323,6 +229,8 @@ async def participant_socket(ws: WebSocket) -> None:
 
 
 async def screen_socket(ws: WebSocket) -> None:
+    """The screen's state for the screen's key, or for a seated participant's `token`
+    (their own view of the screen, `/j/{code}/screen`), which a renewed key leaves open."""
     service = workshop(ws)
     try:
         session = await find_session_guarded(ws, ws.path_params["code"])
@@ -330,6 +238,15 @@ async def screen_socket(ws: WebSocket) -> None:
         if error.retry:
             raise  # busy, not gone: the page must keep its seat and try again
         await _refuse(ws, "nb", N_("There is no session with this code."))
+        return
+    token = ws.query_params.get("token")
+    if token is not None and "key" not in ws.query_params:
+        viewer = await service.participant(session, token)
+        if viewer is None:
+            await _refuse(ws, session.language, N_("This seat is no longer valid. Join again."))
+            return
+        state = lambda: service.screen_state(session.id)  # noqa: E731
+        await _serve(ws, service, session, VIEWERS, state, viewer=viewer)
         return
     if ws.query_params.get("key") != session.screen_key:
         await _refuse(
@@ -351,10 +268,17 @@ async def console_socket(ws: WebSocket) -> None:
         except DomainError as error:
             if error.retry:
                 raise
-    if session is None:
+    if session is None or facilitator is None:
         await _refuse(ws, "nb", N_("Log in as the facilitator of this session."))
         return
-    await _serve(ws, service, session, CONSOLE, lambda: service.console_state(session.id))
+    await _serve(
+        ws,
+        service,
+        session,
+        CONSOLE,
+        lambda: service.console_state(session.id),
+        facilitator_id=facilitator.id,  # a co-facilitator taken off is closed by it
+    )
 
 
 def answered(

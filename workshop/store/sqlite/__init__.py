@@ -6,6 +6,7 @@ One module a concern; `SQLiteStore` puts them together."""
 from __future__ import annotations
 
 from workshop.store.sqlite.accounts import Accounts
+from workshop.store.sqlite.hybrid import HybridStore
 from workshop.store.sqlite.over_time import OverTime
 from workshop.store.sqlite.plan import Plan
 from workshop.store.sqlite.room import RoomReads
@@ -36,6 +37,7 @@ class SQLiteStore(
     TableTalkStore,
     TableTalkReads,
     SeatingStore,
+    HybridStore,
 ):
     """The `Store` protocol on one SQLite file."""
 

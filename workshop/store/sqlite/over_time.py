@@ -51,8 +51,10 @@ class OverTime(Connection):
             " (SELECT COUNT(*) FROM evaluation_ballots b JOIN activities a"
             "  ON a.id = b.activity_id WHERE a.session_id = s.id"
             "  AND a.kind = 'evaluation') AS responses"
-            " FROM sessions s WHERE s.facilitator_id = ? ORDER BY s.created_at DESC, s.id DESC",
-            (facilitator_id,),
+            " FROM sessions s WHERE s.facilitator_id = ? OR s.id IN"  # theirs or co-run
+            " (SELECT session_id FROM session_facilitators WHERE facilitator_id = ?)"
+            " ORDER BY s.created_at DESC, s.id DESC",
+            (facilitator_id, facilitator_id),
         )
         return [
             SessionOverview(

@@ -19,6 +19,7 @@ from workshop.domain import (
     Facilitator,
     Post,
     Session,
+    Table,
 )
 from workshop.errors import N_, DomainError, NotFound
 from workshop.store.base import IdTaken
@@ -59,7 +60,17 @@ def session_from(row: sqlite3.Row) -> Session:
         organisation=row["organisation"],
         region=row["region"],
         texts_deleted_at=row["texts_deleted_at"],
+        plenary_url=row["plenary_url"],
+        meeting_pattern=row["meeting_pattern"],
     )
+
+
+TABLE_COLUMNS = "number, name, capacity, kind, meeting_url"
+
+
+def table_from(row: Sequence[Any]) -> Table:
+    """A `Table` from a row of `TABLE_COLUMNS`."""
+    return Table(row[0], row[1], row[2], row[3], row[4])
 
 
 def facilitator_from(row: sqlite3.Row) -> Facilitator:

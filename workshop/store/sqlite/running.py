@@ -26,6 +26,13 @@ def _session(db: sqlite3.Connection, session_id: int) -> Session:
     return session_from(fetchall(db, "SELECT * FROM sessions WHERE id = ?", (session_id,))[0])
 
 
+# A participant moving themselves between the room and home: the facilitator does that.
+CROSSING = {
+    "room": N_("That table is in the room. Ask the facilitator if you have arrived."),
+    "digital": N_("That table is for people joining from home. Ask the facilitator to move you."),
+}
+
+
 class Running(Connection):
     # --- the plan's days ----------------------------------------------------------------
 
@@ -191,11 +198,18 @@ class Running(Connection):
                 return here
             found = fetchall(
                 db,
-                "SELECT capacity FROM tables WHERE session_id = ? AND number = ?",
+                "SELECT capacity, kind FROM tables WHERE session_id = ? AND number = ?",
                 (session_id, table),
             )
             if not found:
                 raise NotFound(N_("This session has no table %(table)s."), table=table)
+            kind = fetchall(
+                db,
+                "SELECT kind FROM tables WHERE session_id = ? AND number = ?",
+                (session_id, here.table),
+            )
+            if kind and kind[0][0] != found[0][1]:  # home and room stay apart (hybrid.py)
+                raise Conflict(CROSSING[found[0][1]])
             if count_seated(db, session_id).get(table, 0) >= found[0][0]:
                 raise Conflict(N_("That table is full. Choose another one."))
             keep_left(db, session_id, participant_id, here.table)  # for a reseat: sat there

@@ -248,7 +248,7 @@ class SeatingStore(Connection):
                 [(session_id, now, table, p) for p, table in before.items()],
             )
             together = _together(db, session_id, set(before))
-            people = [Person(p, answers[p]) for p in before]
+            people = [Person(p, answers[p], before[p]) for p in before]
             seating = plan(people, tables, together, questions)
             db.executemany(
                 "UPDATE participants SET table_number = ? WHERE id = ?",

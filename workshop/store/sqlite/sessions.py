@@ -15,10 +15,12 @@ from workshop.store.base import UNCHANGED, Unchanged
 from workshop.store.sqlite.connection import Connection
 from workshop.store.sqlite.rows import (
     SEATED,
+    TABLE_COLUMNS,
     bump,
     count_seated,
     fetchall,
     session_from,
+    table_from,
 )
 from workshop.store.sqlite.seating import answer_spread, save_answers
 
@@ -40,6 +42,7 @@ class Sessions(Connection):
         base_url: str,
         table_names: Sequence[str],
         max_participants: int | None = None,
+        digital_names: Sequence[str] = (),
     ) -> Session | None:
         def op(db: sqlite3.Connection) -> Session | None:
             if fetchall(db, "SELECT 1 FROM sessions WHERE code = ?", (code,)):
@@ -59,9 +62,10 @@ class Sessions(Connection):
                 ),
             )
             session_id = cursor.lastrowid or 0
+            kinds = [*((n, "room") for n in table_names), *((n, "digital") for n in digital_names)]
             db.executemany(
-                "INSERT INTO tables (session_id, number, name) VALUES (?, ?, ?)",
-                [(session_id, n, name) for n, name in enumerate(table_names, start=1)],
+                "INSERT INTO tables (session_id, number, name, kind) VALUES (?, ?, ?, ?)",
+                [(session_id, n, name, kind) for n, (name, kind) in enumerate(kinds, start=1)],
             )
             rows = fetchall(db, "SELECT * FROM sessions WHERE id = ?", (session_id,))
             return session_from(rows[0])
@@ -74,8 +78,10 @@ class Sessions(Connection):
 
     async def sessions_of(self, facilitator_id: int) -> list[Session]:
         rows = await self._all(
-            "SELECT * FROM sessions WHERE facilitator_id = ? ORDER BY created_at DESC",
-            (facilitator_id,),
+            "SELECT * FROM sessions WHERE facilitator_id = ? OR id IN"
+            " (SELECT session_id FROM session_facilitators WHERE facilitator_id = ?)"
+            " ORDER BY created_at DESC",
+            (facilitator_id, facilitator_id),
         )
         return [session_from(r) for r in rows]
 
@@ -122,11 +128,11 @@ class Sessions(Connection):
 
     async def tables(self, session_id: int, db: aiosqlite.Connection | None = None) -> list[Table]:
         rows = await self._all(
-            "SELECT number, name, capacity FROM tables WHERE session_id = ? ORDER BY number",
+            f"SELECT {TABLE_COLUMNS} FROM tables WHERE session_id = ? ORDER BY number",
             (session_id,),
             db,
         )
-        return [Table(r["number"], r["name"], r["capacity"]) for r in rows]
+        return [table_from(r) for r in rows]
 
     async def seated(self, session_id: int) -> dict[int, int]:
         return await self._seated(session_id)
@@ -159,10 +165,10 @@ class Sessions(Connection):
             check_joining(bool(locked), sum(seated.values()), cap, closed_at is not None)
             rows = fetchall(
                 db,
-                "SELECT number, name, capacity FROM tables WHERE session_id = ? ORDER BY number",
+                f"SELECT {TABLE_COLUMNS} FROM tables WHERE session_id = ? ORDER BY number",
                 (session_id,),
             )
-            tables = [Table(r[0], r[1], r[2]) for r in rows]
+            tables = [table_from(r) for r in rows]
             if answers is None:
                 table = choose(tables, seated)
             else:  # balanced seating (workshop/balance.py): the answers at each table too

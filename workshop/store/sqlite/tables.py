@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from workshop.domain import Participant, Table
+from workshop.domain import Participant
 from workshop.store.base import TableRoom
 from workshop.store.sqlite.connection import Connection, uncut
-from workshop.store.sqlite.rows import activity_from, session_from
+from workshop.store.sqlite.rows import TABLE_COLUMNS, activity_from, session_from, table_from
 from workshop.store.sqlite.sessions import NUMBER
 
 
@@ -21,7 +21,7 @@ class TableReads(Connection):
                     "SELECT * FROM sessions WHERE id = ?", (session_id,), db
                 )
                 table_row = await self._one(
-                    "SELECT number, name, capacity FROM tables WHERE session_id = ? AND number = ?",
+                    f"SELECT {TABLE_COLUMNS} FROM tables WHERE session_id = ? AND number = ?",
                     (session_id, number),
                     db,
                 )
@@ -45,7 +45,7 @@ class TableReads(Connection):
                     )
                     activity = activity_from(row) if row is not None else None
                 answer = await self.table_answer_of(activity, number, db)
-                room = TableRoom(session, Table(*table_row), members, activity, answer)
+                room = TableRoom(session, table_from(table_row), members, activity, answer)
                 room.station = await self.table_station(session_id, session.current_activity_id, db)
                 room.talk = await self.table_talk_of(session_id, number, members, activity, db)
                 return room

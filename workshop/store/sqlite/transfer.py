@@ -15,7 +15,7 @@ import aiosqlite
 
 from workshop import evaluation
 from workshop.agenda import PlanDay
-from workshop.domain import Session, Table
+from workshop.domain import Session
 from workshop.session_file import (
     EvaluationRecord,
     PersonRecord,
@@ -25,12 +25,14 @@ from workshop.session_file import (
 )
 from workshop.store.sqlite.connection import Connection
 from workshop.store.sqlite.rows import (
+    TABLE_COLUMNS,
     activity_from,
     fetchall,
     post_from,
     segment_from,
     session_case_from,
     session_from,
+    table_from,
 )
 from workshop.store.sqlite.seating import dump_seating, load_seating
 from workshop.store.sqlite.sessions import NUMBER
@@ -68,9 +70,9 @@ class Transfer(Connection):
             return None
         record = SessionRecord(session_from(found[0]))
         record.tables = [
-            Table(r[0], r[1], r[2])
+            table_from(r)
             for r in await rows(
-                "SELECT number, name, capacity FROM tables WHERE session_id = ? ORDER BY number"
+                f"SELECT {TABLE_COLUMNS} FROM tables WHERE session_id = ? ORDER BY number"
             )
         ]
         record.days = [
@@ -189,7 +191,8 @@ def _load(
         "INSERT INTO sessions (code, facilitator_id, title, language, screen_key, base_url,"
         " created_at, max_participants, joining_locked, table_changes, screen_view, join_page,"
         " join_corner, show_law, wall_page, closing, closed_at, organisation, region,"
-        " texts_deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " texts_deleted_at, plenary_url, meeting_pattern)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             code,
             facilitator_id,
@@ -211,11 +214,14 @@ def _load(
             s.organisation,
             s.region,
             s.texts_deleted_at,
+            s.plenary_url,
+            s.meeting_pattern,
         ),
     )
     db.executemany(
-        "INSERT INTO tables (session_id, number, name, capacity) VALUES (?, ?, ?, ?)",
-        [(session_id, t.number, t.name, t.capacity) for t in record.tables],
+        "INSERT INTO tables (session_id, number, name, capacity, kind, meeting_url)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(session_id, t.number, t.name, t.capacity, t.kind, t.meeting_url) for t in record.tables],
     )
     db.executemany(
         "INSERT INTO plan_days (session_id, day, start, started_at) VALUES (?, ?, ?, ?)",
