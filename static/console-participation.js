@@ -2,8 +2,9 @@
 // answered, and the quiet tables marked so the facilitator can go to them. From the console
 // state's `participation` (workshop/table_answers.py), redrawn only when it changes.
 import { h, fmt, patch } from "./dom.js";
+import { digitalTag } from "./console-hybrid.js";
 
-function row(table, p, S) {
+function row(table, p, S, kinds) {
   const byTable = p.by === "table";
   let count;
   let share = 0;
@@ -19,7 +20,7 @@ function row(table, p, S) {
   if (!table.seated) classes.push("is-empty");
   if (byTable ? table.answered : table.seated && table.answered >= table.seated) classes.push("is-done");
   return h("li", { class: classes.join(" "), dataset: { table: String(table.table) } },
-    h("span", { class: "part-name" }, table.name),
+    h("span", { class: "part-name" }, table.name, digitalTag({ kind: kinds.get(table.table) }, S)),
     h("span", { class: "part-track", "aria-hidden": "true" },
       h("span", { class: "part-fill", style: { width: `${Math.round(100 * Math.min(1, share))}%` } })),
     h("span", { class: "part-count" }, table.seated ? count : S.part_nobody),
@@ -27,7 +28,7 @@ function row(table, p, S) {
 }
 
 export function createParticipation({ S, box }) {
-  function build(p, activity) {
+  function build(p, activity, kinds) {
     const quiet = p.tables.filter((t) => t.quiet).map((t) => t.name);
     return [
       h("h2", { class: "part-title" }, S.part_title),
@@ -36,7 +37,7 @@ export function createParticipation({ S, box }) {
         quiet.length ? fmt(S.part_quiet_tables, { tables: quiet.join(", ") }) : S.part_all_going),
       p.by === "table" ? h("p", { class: "hint" }, S.part_by_table_hint) : null,
       // Tables without people have nothing to show; a big room lists only the others.
-      h("ol", { class: "part-list" }, p.tables.filter((t) => t.seated).map((t) => row(t, p, S))),
+      h("ol", { class: "part-list" }, p.tables.filter((t) => t.seated).map((t) => row(t, p, S, kinds))),
     ];
   }
 
@@ -48,7 +49,8 @@ export function createParticipation({ S, box }) {
       box.hidden = !live;
       if (!live) { box.dataset.sig = ""; return; }
       const title = activity.title || activity.prompt.slice(0, 80);
-      patch(box, JSON.stringify([p, title]), () => build(p, title));
+      const kinds = new Map((state.tables || []).map((t) => [t.number, t.kind]));
+      patch(box, JSON.stringify([p, title, [...kinds]]), () => build(p, title, kinds));
     },
   };
 }

@@ -25,6 +25,10 @@ export function createSeatingPanel({ S, act, toast, base }) {
       h("p", { class: "hint" }, S.jq_options_hint), options),
     addButton);
   const reseatButton = h("button", { id: "reseat", type: "button", class: "button secondary" }, S.reseat);
+  // Hybrid days: room and home people sit apart unless this is ticked (console-hybrid.js).
+  const mix = h("input", { id: "reseat-mix", type: "checkbox" });
+  const mixLine = h("div", { class: "reseat-mix", hidden: true },
+    h("label", { class: "check-line" }, mix, " ", S.hy_mix), h("p", { class: "hint" }, S.hy_mix_hint));
 
   replace(box,
     h("h2", { id: "seating-title" }, S.seating),
@@ -32,6 +36,7 @@ export function createSeatingPanel({ S, act, toast, base }) {
     list, full, form,
     h("h3", {}, S.reseat_title),
     h("p", { class: "muted" }, S.reseat_hint),
+    mixLine,
     reseatButton);
 
   function drawQuestions() {
@@ -76,7 +81,7 @@ export function createSeatingPanel({ S, act, toast, base }) {
   reseatButton.addEventListener("click", (e) => {
     if (!window.confirm(S.reseat_confirm)) return;
     act(e.currentTarget, async () => {
-      const data = await postJSON(`${base}/reseat`, {});
+      const data = await postJSON(`${base}/reseat`, mix.checked && !mixLine.hidden ? { mix: true } : {});
       toast(fmt(S.reseated, { n: Object.keys(data.tables || {}).length }), "ok");
     });
   });
@@ -84,6 +89,7 @@ export function createSeatingPanel({ S, act, toast, base }) {
   /** From each console state: the tables (for the move control) and the answer counts. */
   function draw(s) {
     tables = s.tables || [];
+    mixLine.hidden = !(tables.some((t) => t.kind === "digital") && tables.some((t) => t.kind !== "digital"));
     if (people !== null && people !== s.participants) {
       clearTimeout(reload);
       reload = setTimeout(() => act(null, load), 1000);

@@ -13,11 +13,13 @@ import { createSeatingPanel } from "./console-seating.js";
 import { createTablesPanel } from "./console-tables.js";
 import { createStationsPanel } from "./console-stations.js";
 import { createParticipation } from "./console-participation.js";
+import { createFacilitators } from "./console-facilitators.js";
+import { createHybrid, digitalTag } from "./console-hybrid.js";
 import { setupGlossary } from "./terms.js";
 import { serverClock } from "./schedule.js";
 
 const S = readJSON("strings", {});
-const page = readJSON("page", {}); // {code, join_url, screen_url, lang}
+const page = readJSON("page", {}); // {code, join_url, screen_url, lang, you}
 const base = `/api/sessions/${encodeURIComponent(page.code)}`;
 const $ = (id) => document.getElementById(id);
 postJSON.offlineMessage = S.network_error;
@@ -98,14 +100,17 @@ const roomPanel = createRoomPanel({ S, act, toast, base, moveControl: seatingPan
 const tablesPanel = createTablesPanel({ S, act, base }); // raised hands, the round of the tables
 const stationsPanel = createStationsPanel({ S, act, toast, base, clock }); // station rotations
 const participation = createParticipation({ S, box: $("participation") }); // who has answered, per table
+const hybrid = createHybrid({ S, act, toast, base }); // join from home, video meetings (hybrid days)
+// Who runs the session, and the filter to the tables this console follows (co-facilitators).
+const facilitators = createFacilitators({ S, act, toast, base, you: page.you, onFilter: () => draw(state) });
 
 /* ---------- drawing ---------- */
 
-function drawRoom(s) {
+function drawRoom(s, mine = s) {
   $("participants").textContent = fmt(S.joined_n, { n: s.participants, seats: s.capacity });
   $("over-capacity").hidden = !s.over_capacity;
-  replace($("tables"), s.tables.map((t) => h("li", { class: t.seated > t.capacity ? "is-over" : t.seated ? "has-people" : "" },
-    h("span", { class: "t-name" }, t.name),
+  replace($("tables"), mine.tables.map((t) => h("li", { class: t.seated > t.capacity ? "is-over" : t.seated ? "has-people" : "" },
+    h("span", { class: "t-name" }, t.name, digitalTag(t, S)),
     h("span", { class: "t-count" }, `${t.seated}/${t.capacity}`))));
   const current = (s.activities || []).find((a) => a.id === s.current);
   const agendaShown = s.view === "agenda";
@@ -147,12 +152,15 @@ function draw(s) {
   for (const a of s.activities || []) if (a.case && s.cases) a.case = s.cases[String(a.case.id)] || a.case;
   state = s;
   clock.sync(s.now);
-  drawRoom(s);
+  facilitators.draw(s);
+  const mine = facilitators.filter(s); // the per-table views show the tables this console follows
+  drawRoom(s, mine);
   roomPanel.draw(s);
   seatingPanel.draw(s);
-  tablesPanel.draw(s);
+  tablesPanel.draw(mine);
   stationsPanel.draw(s);
-  participation.draw(s);
+  participation.draw(mine);
+  hybrid.draw(s); // join from home, the video meetings' links
   agenda.draw(s);
   runBar.draw(s);
 }
@@ -244,5 +252,10 @@ draw(state);
 connect(`/ws/${encodeURIComponent(page.code)}/console`, {
   onMessage: (m) => { if (m.type === "state") draw(m); },
   onStatus: drawConnection,
-  onRefused: () => { $("logged-out").hidden = false; drawConnection("closed"); },
+  onRefused: (reason) => {
+    const banner = $("logged-out");
+    if (facilitators.takenOff(reason)) banner.textContent = reason; // the owner took this account off
+    banner.hidden = false;
+    drawConnection("closed");
+  },
 });

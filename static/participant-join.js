@@ -17,6 +17,15 @@ export async function fetchTables() {
   return null;
 }
 
+/** The tables a newcomer here may pick: digital ones when joining from home (`page.remote`),
+ * else room ones — or the digital ones of a session that has no room tables (hybrid days). */
+export function joinable(tables) {
+  const all = tables || [];
+  const room = all.filter((t) => (t.kind || "room") === "room");
+  if (page.remote || !room.length) return all.filter((t) => t.kind === "digital");
+  return room;
+}
+
 export function tableButton(table, onPick) {
   const left = (table.capacity || 0) - (table.seated || 0);
   const note = left > 0 ? fmt(left === 1 ? S.seat_left_one : S.seat_left_other, { n: left }) : S.table_full;
@@ -37,6 +46,8 @@ export function createJoin({ onWelcome, startSocket }) {
     seatNote.hidden = true;
     seatPanel.hidden = true;
     statusLine.hidden = true;
+    const meeting = document.getElementById("meeting"); // no seat, no table's meeting
+    if (meeting) meeting.hidden = true;
     let tables = page.tables || [];
     let chosen = page.table || null;
     const nameInput = h("input", { id: "join-name", name: "name", type: "text", maxlength: "60", autocomplete: "nickname", class: "input" });
@@ -61,6 +72,7 @@ export function createJoin({ onWelcome, startSocket }) {
       const body = { name: nameInput.value.trim() };
       if (tableNumber) body.table = tableNumber;
       if (answered) body.answers = answered;
+      if (page.remote) body.remote = true; // joining from home: a digital table
       try {
         const res = await fetch(`/api/sessions/${encodeURIComponent(page.code)}/join`, {
           method: "POST",
@@ -97,16 +109,20 @@ export function createJoin({ onWelcome, startSocket }) {
         return;
       }
       // People usually sit down first, so their table comes first; "choose for me" is the fallback.
-      replace(choices,
-        h("h2", { class: "step-title" }, S.where_sit),
+      // No table to pick (from home, none digital): "choose for me" then says why (409).
+      replace(choices, tables.length ? [
+        h("h2", { class: "step-title" }, page.remote ? S.home_where : S.where_sit),
         h("div", { class: "table-grid" }, tables.map((t) => tableButton(t, join))),
-        h("p", { class: "or" }, S.not_sure),
+        h("p", { class: "or" }, page.remote ? S.home_not_sure : S.not_sure)] : null,
         h("button", { type: "button", class: "button secondary huge", onclick: () => join(null) }, S.choose_for_me));
     }
 
     replace(view,
       h("section", { class: "card join" },
         h("h1", { class: "page-title" }, S.welcome_title),
+        page.remote ? h("div", { class: "join-home", id: "join-home" },
+          h("h2", { class: "join-home-title" }, S.home_title),
+          h("p", { class: "join-home-text" }, S.home_text)) : null,
         h("p", { class: "lead" }, S.welcome_text),
         problem,
         h("div", { class: "field" },
@@ -118,7 +134,7 @@ export function createJoin({ onWelcome, startSocket }) {
     drawChoices();
     updateBodyData();
     fetchTables().then((fresh) => {
-      if (fresh && !live.welcome) { tables = fresh; if (!choices.querySelector(":focus")) drawChoices(); }
+      if (fresh && !live.welcome) { tables = joinable(fresh); if (!choices.querySelector(":focus")) drawChoices(); }
     });
   }
 

@@ -36,12 +36,21 @@ export function createSeatChange({ flushOutbox }) {
     return found ? found.name : fmt(S.table_number, { n: number });
   }
 
+  /** A move stays among the tables of this seat's kind: people at home change between
+   * digital tables, people in the room between room tables (hybrid days). */
+  function sameKind(tables, here) {
+    const own = tables.find((t) => t.number === here);
+    const kind = (live.table && live.table.table && live.table.table.kind) || (own && own.kind);
+    if (!kind) return tables; // not known yet: as before hybrid days
+    return tables.filter((t) => t.number === here || (t.kind || "room") === kind);
+  }
+
   function openSeatPanel() {
     live.seatNotice = null;
     const here = live.welcome.participant.table.number;
     const draw = () => replace(seatPanel,
       h("h2", { class: "seat-panel-title", id: "seat-panel-title", tabindex: "-1" }, S.change_table_title),
-      h("div", { class: "table-grid" }, live.knownTables.map((t) => {
+      h("div", { class: "table-grid" }, sameKind(live.knownTables, here).map((t) => {
         // Unlike at joining, a full table cannot be moved to (the server refuses it).
         const full = typeof t.capacity === "number" && (t.seated || 0) >= t.capacity;
         if (t.number !== here && !full) return tableButton(t, changeTable);

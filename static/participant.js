@@ -12,6 +12,8 @@ import { createJoin } from "./participant-join.js";
 import { createSeatChange, mergeTable } from "./participant-seat.js";
 import { drawStation } from "./participant-station.js";
 import { createTableTalk } from "./participant-table.js";
+import { drawScreenLink } from "./participant-screen-link.js";
+import { createMeeting } from "./participant-meeting.js";
 
 const clock = serverClock();
 const timerMemory = {};
@@ -35,6 +37,7 @@ const showJoin = createJoin({ onWelcome, startSocket });
 const { drawSeat } = createSeatChange({ flushOutbox });
 // The table's notes, spokesperson and raised hand send frames of their own (participant-table.js).
 const tableTalk = createTableTalk({ S, code: page.code, send: (frame) => !!socket && socket.send(frame) });
+const meeting = createMeeting({ S }); // a digital table's video meeting (participant-meeting.js)
 
 /* ---------- the live view ---------- */
 
@@ -76,6 +79,11 @@ function drawLive() {
   drawStation(document.getElementById("station"), live.table ? live.table.station : null,
     live.welcome ? live.welcome.activity : null, { S, now: clock.now });
   tableTalk.draw(live.table || null, live.welcome); // notes, spokesperson, hand, the round
+  // The screen on this phone: big at a digital table (participant-screen-link.js).
+  drawScreenLink(document.getElementById("screen-link"), {
+    S, code: page.code, table: live.table || null, seated: !!live.welcome && !document.body.dataset.replaced,
+  });
+  meeting.draw(live.table || null, live.welcome); // from the `table` frame's `meeting`
   updateBodyData();
 }
 

@@ -6,6 +6,7 @@
 import { h, fmt } from "./dom.js";
 import { markFor, percent, legend } from "./bars.js";
 import { S, MANY_TABLES, density, chipWidth, heading, question } from "./screen-common.js";
+import { named } from "./screen-marks.js";
 
 const sum = (counts) => counts.reduce((a, b) => a + b, 0);
 
@@ -52,7 +53,7 @@ function tableRows(state, activity, comparison) {
   const names = new Map(state.tables.map((t) => [t.number, t.name]));
   const most = new Set(comparison.moved_most || []);
   const rows = (comparison.tables || []).map((row) => h("li", { class: `compare-table${most.has(row.table) ? " is-most" : ""}` },
-    h("span", { class: "compare-table-name" }, names.get(row.table) || String(row.table)),
+    h("span", { class: "compare-table-name" }, named(row.table, names.get(row.table) || String(row.table))),
     split(activity, row.before, byTable),
     h("span", { class: "compare-arrow", "aria-hidden": "true" }, "→"),
     split(activity, row.after, byTable),
@@ -73,9 +74,9 @@ function tableRows(state, activity, comparison) {
 
 function movedMost(state, activity, comparison) {
   const names = new Map(state.tables.map((t) => [t.number, t.name]));
-  const most = (comparison.moved_most || []).map((n) => names.get(n) || String(n));
+  const most = (comparison.moved_most || []).map((n) => named(n, names.get(n) || String(n)));
   return h("p", { class: "compare-most" },
-    most.length ? [h("span", { class: "compare-most-label" }, S.compare_moved_most), " ", h("strong", {}, most.join(", "))]
+    most.length ? [h("span", { class: "compare-most-label" }, S.compare_moved_most), " ", h("strong", {}, most.flatMap((m, i) => (i ? [", ", ...m] : m)))]
       : S.compare_none_moved);
 }
 
@@ -121,9 +122,9 @@ export function tableAnsweredLine(state, activity) {
       h("span", { class: "answered-of" }, fmt(S.tables_answered, { n: seated.length }))),
     chips.length ? chipWidth(h("ol", { class: "answered-tables" }, chips.map((t) => {
       const number = String(t.number);
-      if (!(number in byTable)) return h("li", { class: "is-few" }, h("span", {}, t.name), h("strong", {}, "–"));
+      if (!(number in byTable)) return h("li", { class: "is-few" }, h("span", {}, named(t.number, t.name)), h("strong", {}, "–"));
       const answered = byTable[number] > 0;
-      return h("li", { class: answered ? "is-done" : "" }, h("span", {}, t.name), h("strong", {}, answered ? "✓" : "…"));
+      return h("li", { class: answered ? "is-done" : "" }, h("span", {}, named(t.number, t.name)), h("strong", {}, answered ? "✓" : "…"));
     })), chips.map((t) => t.name), chips.map(() => "✓")) : null);
 }
 

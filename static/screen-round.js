@@ -5,6 +5,7 @@
 // session's timer in the rail. State: `state.round` (workshop/table_talk.py round_view).
 import { h, fmt, letter } from "./dom.js";
 import { S } from "./screen-common.js";
+import { named } from "./screen-marks.js";
 
 const markOf = (kind, i) => (kind === "scale" ? String(i + 1) : letter(i));
 
@@ -46,7 +47,7 @@ export function roundView(state) {
   return h("section", { class: "round-view", dataset: { table: String(round.table.number) } },
     h("header", { class: "round-head" },
       h("div", {},
-        h("h1", { class: "round-table" }, round.table.name),
+        h("h1", { class: "round-table" }, named(round.table.number, round.table.name)),
         round.spokesperson ? h("p", { class: "round-speaker" }, fmt(S.round_speaks, { name: personName(round.spokesperson) })) : null,
         activity ? h("p", { class: "round-prompt" }, activity.title || activity.prompt) : null),
       h("p", { class: "round-count" }, fmt(S.round_of, { n: round.position, total: round.total }))),
@@ -58,6 +59,6 @@ export function roundView(state) {
         : round.notes ? h("p", { class: "round-notes-text fit", dataset: { fitMin: "0.45" } }, round.notes)
           : h("p", { class: "muted" }, S.round_no_notes)),
     h("p", { class: "round-next" }, round.next
-      ? [S.round_next_label, " ", h("strong", {}, round.next.name)]
+      ? [S.round_next_label, " ", h("strong", {}, named(round.next.number, round.next.name))]
       : S.round_last));
 }

@@ -2,6 +2,7 @@
 // "Participant 7" (docs/seating.md). Never anyone's join answers. From the state's `seating`.
 import { h, fmt } from "./dom.js";
 import { S } from "./screen-common.js";
+import { named } from "./screen-marks.js";
 
 /** Whether the screen shows the seating: the facilitator chose the view (a reseat does). */
 export function showsSeating(state) {
@@ -16,7 +17,7 @@ export function seatingView(state) {
   const rows = Math.max(1, Math.ceil(tables.length / columns));
   const lineVh = Math.max(1.1, Math.min(4.2, 68 / (rows * (most + 1.8))));
   const grid = h("ol", { class: "seating-grid", dataset: { count: String(tables.length) } }, tables.map((t) => h("li", { class: "seating-table", dataset: { table: String(t.number) } },
-    h("h3", {}, t.name),
+    h("h3", {}, named(t.number, t.name)),
     h("ul", {}, t.members.map((m) => h("li", {}, m.name || fmt(S.participant_n, { n: m.number })))))));
   grid.style.setProperty("--seating-cols", String(Math.min(columns, tables.length || 1)));
   grid.style.setProperty("--seating-name", `${lineVh.toFixed(2)}vh`);

@@ -4,6 +4,7 @@
 import { h, fmt } from "./dom.js";
 import { secondsLeft, mmss } from "./schedule.js";
 import { S } from "./screen-common.js";
+import { named } from "./screen-marks.js";
 
 let ticking = null;
 let nowOf = () => Date.now() / 1000;
@@ -58,7 +59,7 @@ export function stationsView(state) {
       st.prompt ? h("p", { class: "station-question" }, st.prompt) : null,
       h("ul", { class: "station-tables", "aria-label": fmt(S.stations_tables_at, { station: st.name }) },
         st.tables.length
-          ? st.tables.map((t) => h("li", { class: "station-table" }, t.name))
+          ? st.tables.map((t) => h("li", { class: "station-table" }, named(t.number, t.name)))
           : [h("li", { class: "station-empty" }, S.stations_empty)]))));
   if (!ticking) ticking = setInterval(tick, 250);
   setTimeout(tick, 0);

@@ -10,6 +10,7 @@ import { showsStations, stationsView } from "./screen-stations.js";
 import { showsSeating, seatingView } from "./screen-seating.js";
 import { isEvaluation, evaluationCount, evaluationSummaryView, evaluationOpenView } from "./screen-evaluation.js";
 import { compareView, hasCompare, tableAnsweredLine } from "./screen-compare.js";
+import { named } from "./screen-marks.js";
 
 /** Joining locked: no QR code or address to invite people who would be turned away. */
 function closedView(state) {
@@ -37,11 +38,11 @@ function joinView(state) {
       h("p", { class: "joined" }, plural("joined", state.participants)),
       seated.length ? chipWidth(h("ol", { class: `seat-grid fit d-${density(seated.length)}`, dataset: { fitMin: "0.55" } },
         seated.map((t) => h("li", { class: t.seated ? "has-people" : "" },
-          h("span", { class: "seat-name" }, t.name), h("span", { class: "seat-count" }, String(t.seated))))),
+          h("span", { class: "seat-name" }, named(t.number, t.name)), h("span", { class: "seat-count" }, String(t.seated))))),
       seated.map((t) => t.name), seated.map((t) => String(t.seated))) : null));
 }
 
-/** "97 have answered of 150 in the room", and a compact grid with each table's count. */
+/** "97 have answered of 150 taking part", and a compact grid with each table's count. */
 function answeredLine(state, activity) {
   const key = activity.kind === "reflection" ? "posted" : "answered";
   const byTable = activity.answered_by_table || {};
@@ -53,9 +54,9 @@ function answeredLine(state, activity) {
     seated.length ? chipWidth(h("ol", { class: "answered-tables" }, seated.map((t) => {
       const number = String(t.number);
       // A table with only a few answers is left out by the server: no count, calmly.
-      if (!(number in byTable)) return h("li", { class: "is-few" }, h("span", {}, t.name), h("strong", {}, "–"));
+      if (!(number in byTable)) return h("li", { class: "is-few" }, h("span", {}, named(t.number, t.name)), h("strong", {}, "–"));
       const n = byTable[number] || 0;
-      return h("li", { class: n >= t.seated ? "is-done" : "" }, h("span", {}, t.name), h("strong", {}, `${n}/${t.seated}`));
+      return h("li", { class: n >= t.seated ? "is-done" : "" }, h("span", {}, named(t.number, t.name)), h("strong", {}, `${n}/${t.seated}`));
     })), seated.map((t) => t.name), seated.map((t) => `${t.seated}/${t.seated}`)) : null);
 }
 
@@ -111,7 +112,9 @@ function resultsView(state, activity) {
   const few = state.tables.some((t) => t.seated && !(String(t.number) in byTable));
   let body;
   if (perTable) {
-    body = [legend(activity), tableBars(activity, results, state.tables, S),
+    // Each table's name as a node with its digital tag (screen-marks.js); bars.js appends it.
+    const marked = state.tables.map((t) => ({ ...t, name: h("span", {}, named(t.number, t.name)) }));
+    body = [legend(activity), tableBars(activity, results, marked, S),
       few ? h("p", { class: "few-note" }, S.few_hidden) : null];
   } else {
     const bars = activity.kind === "scale" ? scaleColumns(activity, results.counts) : optionBars(activity, results.counts);

@@ -1,6 +1,7 @@
 // The wall of posts on the screen: grouped by table, laid out in columns, paged when it does not fit.
 import { h, replace, fmt } from "./dom.js";
 import { S, stage, rootPx, screenFlags, heading, question } from "./screen-common.js";
+import { named } from "./screen-marks.js";
 
 const WALL_SECONDS = 12; // a page of the wall stays this long before the next comes
 
@@ -24,7 +25,7 @@ function wallGroups(posts) {
   const OTHER = Number.MAX_SAFE_INTEGER;
   for (const post of posts) {
     const key = post.table === null || post.table === undefined ? OTHER : post.table;
-    if (!groups.has(key)) groups.set(key, { name: key === OTHER ? S.other_tables : post.table_name, other: key === OTHER, posts: [] });
+    if (!groups.has(key)) groups.set(key, { name: key === OTHER ? S.other_tables : post.table_name, number: key, other: key === OTHER, posts: [] });
     groups.get(key).posts.push(post); // newest first from the server; kept inside each table
   }
   return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, g]) => g);
@@ -32,7 +33,7 @@ function wallGroups(posts) {
 
 const postEl = (p) => h("p", { class: "wall-post", dataset: { id: String(p.id) } }, p.text);
 const tableEl = (group, continued) => h("h2", { class: `wall-table${group.other ? " is-other" : ""}` },
-  continued ? fmt(S.continued, { table: group.name }) : group.name);
+  named(group.number, continued ? fmt(S.continued, { table: group.name }) : group.name));
 
 /**
  * Lay the wall out in columns and pages. Text sizes are tried from large to small; the

@@ -14,6 +14,8 @@ import { S, page, stage, rootPx, codePage, joinCornerWanted } from "./screen-com
 import { wall, showWallPage, startWallTimer, drawWall } from "./screen-wall.js";
 import { viewName, viewFor } from "./screen-views.js";
 import { roundView } from "./screen-round.js";
+import { rememberTables } from "./screen-marks.js";
+import { viewer } from "./screen-viewer.js";
 
 const corner = document.getElementById("corner");
 const lost = document.getElementById("reconnecting");
@@ -65,7 +67,7 @@ function relayout() {
 }
 
 function drawCorner(state, name) {
-  corner.hidden = name === "join" || name === "segment" || !joinCornerWanted(state);
+  corner.hidden = !!viewer || name === "join" || name === "segment" || !joinCornerWanted(state);
   if (corner.hidden) { replace(corner); corner.dataset.sig = ""; return; } // no hidden invitation either
   const url = codePage(state.session.join_url || page.join_url);
   const sig = `${url}|${state.session.code}`;
@@ -93,7 +95,9 @@ function draw(state) {
   document.body.dataset.view = name;
   document.body.dataset.version = String(state.version);
   drawCorner(state, name);
-  replace(stage, name === "round" ? roundView(state) : viewFor(state, name));
+  rememberTables(state); // which tables are digital: they carry a tag (screen-marks.js)
+  const drawn = () => (name === "round" ? roundView(state) : viewFor(state, name));
+  replace(stage, viewer ? viewer.view(state, name, drawn) : drawn());
   document.body.classList.toggle("has-case", !!stage.querySelector(".case-layout"));
   document.body.classList.toggle("has-rail", !timerBox.hidden || !corner.hidden);
   drawTimer();
@@ -133,11 +137,17 @@ document.addEventListener("keydown", (event) => {
 
 const initial = readJSON("initial", null);
 if (initial) draw(initial);
-connect(`/ws/${encodeURIComponent(page.code)}/screen?key=${encodeURIComponent(page.key)}`, {
-  onMessage: (message) => { if (message.type === "state") draw(message); },
-  onStatus: showLost,
-  onRefused: showRenewed,
-});
+// A participant's own view of the screen connects with the seat's token (screen-viewer.js).
+const path = viewer ? viewer.socketPath() : `/ws/${encodeURIComponent(page.code)}/screen?key=${encodeURIComponent(page.key)}`;
+if (path) {
+  connect(path, {
+    onMessage: (message) => { if (message.type === "state") draw(message); },
+    onStatus: showLost,
+    onRefused: viewer ? viewer.refused : showRenewed,
+    onReplaced: viewer ? viewer.replaced : showRenewed,
+  });
+} else viewer.noSeat();
+if (viewer) viewer.onLayoutChange(() => { if (last) draw(last); });
 let resizing = null;
 window.addEventListener("resize", () => { clearTimeout(resizing); resizing = setTimeout(relayout, 100); });
 setInterval(drawTimer, 250);
