@@ -95,7 +95,15 @@ async def test_a_cofacilitator_runs_the_console_and_a_third_account_still_gets_4
     assert changed == {"username": co_name, "watch": "digital"}
 
     listed = await co.get("/api/sessions")
-    assert code in [s["code"] for s in listed.json()["sessions"]]
+    mine = {s["code"]: s["owner"] for s in listed.json()["sessions"]}
+    assert mine[code] is False  # co-facilitated, not owned
+    owned = {
+        s["code"]: s["owner"] for s in (await facilitator.get("/api/sessions")).json()["sessions"]
+    }
+    assert owned[code] is True
+    page = await co.get("/")  # the dashboard: no Delete for a session they do not own
+    assert "You co-facilitate" in page.text or "medkursleder" in page.text.lower()
+    assert f"/sessions/{code}/delete" not in page.text
     expected = {"owner": "anna", "co": [{"username": co_name, "watch": "digital"}]}
     for client in (facilitator, co):
         response = await client.get(f"/api/sessions/{code}/facilitators")

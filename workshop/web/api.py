@@ -56,6 +56,8 @@ async def list_sessions(request: Request) -> JSONResponse:
                     "participants": row.participants,
                     "responses": row.responses,
                     "console_url": console_url(row.session),
+                    # False: the account co-facilitates it (cofacilitating.py)
+                    "owner": row.session.facilitator_id == facilitator.id,
                 }
                 for row in rows
             ]

@@ -80,6 +80,7 @@ async def home(request: Request, password_error: DomainError | None = None) -> R
             "console_url": console_url(row.session),
             "participants": row.participants,
             "responses": row.responses,
+            "owner": row.session.facilitator_id == facilitator.id,  # else co-facilitating
         }
         for row in await service.store.session_overviews(facilitator.id)
     ]
