@@ -1,7 +1,7 @@
 // The console's part for hybrid days: the "Join from home" box beside the room's join link
 // (the link with a Copy button, its QR code, how many digital tables and people at them, and
 // "Add a digital table"), and the "Video meetings" card: the plenary's link, the pattern for
-// the digital tables' links ({table} = the table's number) and each digital table's link,
+// the digital tables' links ({table} = the digital table's place among them: 1, 2 …) and each digital table's link,
 // with an own link instead of the pattern's. From the console state's `hybrid` and `tables`.
 // Links and names are user text: they only ever become text nodes or checked hrefs.
 import { h, fmt, arrange } from "./dom.js";

@@ -124,13 +124,13 @@ async def test_meeting_links_resolve_by_pattern_or_a_table_of_its_own(
         {
             "number": 4,
             "name": "Digitalt bord 1",
-            "url": PATTERN.replace("{table}", "4"),
+            "url": PATTERN.replace("{table}", "1"),
             "own": False,
         },
         {
             "number": 5,
             "name": "Digitalt bord 2",
-            "url": PATTERN.replace("{table}", "5"),
+            "url": PATTERN.replace("{table}", "2"),
             "own": False,
         },
     ]
@@ -147,7 +147,7 @@ async def test_meeting_links_resolve_by_pattern_or_a_table_of_its_own(
         f"{base}/meetings", json={"tables": {"5": None}, "plenary": ""}
     )
     assert cleared.json()["plenary_url"] is None
-    assert cleared.json()["meetings"][1]["url"] == PATTERN.replace("{table}", "5")
+    assert cleared.json()["meetings"][1]["url"] == PATTERN.replace("{table}", "2")
     assert cleared.json()["meetings"][1]["own"] is False
     none = await facilitator.post(f"{base}/meetings", json={"pattern": None})
     assert [m["url"] for m in none.json()["meetings"]] == [None, None]
@@ -213,8 +213,8 @@ async def test_the_console_state_carries_the_hybrid_part(
             since=since,
         )
         assert [m["url"] for m in linked["hybrid"]["meetings"]] == [
-            "https://meet.example/lillevik-3",
-            "https://meet.example/lillevik-4",
+            "https://meet.example/lillevik-1",
+            "https://meet.example/lillevik-2",
         ]
         # Someone joining from home sits at a digital table, and the console counts them.
         since = len(console.received)

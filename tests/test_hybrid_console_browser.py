@@ -92,8 +92,8 @@ async def test_the_facilitator_sets_up_a_hybrid_day_from_the_console(
     await expect(error).to_be_hidden()
     rows = panel.locator(".hy-meeting-row")
     await expect(rows.nth(0)).to_contain_text("Online table 1")
-    await expect(rows.nth(0).get_by_role("link")).to_have_text("https://meet.example/lillevik-4")
-    await expect(rows.nth(1).get_by_role("link")).to_have_text("https://meet.example/lillevik-5")
+    await expect(rows.nth(0).get_by_role("link")).to_have_text("https://meet.example/lillevik-1")
+    await expect(rows.nth(1).get_by_role("link")).to_have_text("https://meet.example/lillevik-2")
     await expect(missing).to_be_hidden()
     stored = (await facilitator.get(f"/api/sessions/{code}")).json()["hybrid"]
     assert stored["plenary_url"] == "https://meet.example/plenum"
@@ -106,7 +106,7 @@ async def test_the_facilitator_sets_up_a_hybrid_day_from_the_console(
     await save.click()
     await expect(second.get_by_role("link")).to_have_text("https://x.example/two")
     await expect(second.locator(".own-tag")).to_have_text("own link")
-    await expect(rows.nth(0).get_by_role("link")).to_have_text("https://meet.example/lillevik-4")
+    await expect(rows.nth(0).get_by_role("link")).to_have_text("https://meet.example/lillevik-1")
     await panel.evaluate("el => el.scrollIntoView({block: 'start'})")  # as the link does
     await shot(console, "console-hybrid-meetings")
 
@@ -116,7 +116,7 @@ async def test_the_facilitator_sets_up_a_hybrid_day_from_the_console(
     await expect(console.locator("#toast")).to_contain_text("Online table 3 is added.")
     await expect(counts).to_have_text("Digital tables: 3 · People at them: 1")
     await expect(rows).to_have_count(3)
-    await expect(rows.nth(2).get_by_role("link")).to_have_text("https://meet.example/lillevik-6")
+    await expect(rows.nth(2).get_by_role("link")).to_have_text("https://meet.example/lillevik-3")
     await expect(console.locator("#tables .digital-tag")).to_have_count(3)
     await expect(console.locator("#tables .digital-tag").first).to_have_text("Digital")
     # While an activity is live, "who has answered" marks the digital table with people.

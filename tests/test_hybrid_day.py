@@ -81,8 +81,8 @@ async def test_a_hybrid_day_runs_through_the_plan_for_room_and_digital_tables(
         facilitator, f"/api/sessions/{code}/meetings", {"pattern": PATTERN, "plenary": PLENARY}
     )
     assert [m["url"] for m in links["meetings"]] == [
-        "https://meet.example/lillevik-4",
-        "https://meet.example/lillevik-5",
+        "https://meet.example/lillevik-1",  # {table}: the place among the digital tables
+        "https://meet.example/lillevik-2",
     ]
     listing = (await facilitator.get(f"/api/sessions/{code}/tables")).json()["tables"]
     assert [(t["number"], t["kind"]) for t in listing] == [
@@ -107,7 +107,7 @@ async def test_a_hybrid_day_runs_through_the_plan_for_room_and_digital_tables(
         frame = await _table_frame(phone, lambda m: m["meeting"] is not None)
         assert frame["table"]["kind"] == "digital"
         assert frame["meeting"] == {
-            "table": f"https://meet.example/lillevik-{phone.table}",
+            "table": f"https://meet.example/lillevik-{phone.table - 3}",
             "plenary": PLENARY,
             "now": "plenary",
         }

@@ -186,7 +186,7 @@ async def test_a_digital_tables_frame_carries_its_meeting_and_which_one_is_now(
         f"{base}/meetings", json={"pattern": PATTERN, "plenary": PLENARY}
     )
     assert links.status_code == 200, links.text
-    mine = f"https://meet.example/x-{home.table}"
+    mine = f"https://meet.example/x-{home.table - 1}"  # its place among the digital tables
     frame = await sock.wait_for(table_frame(lambda m: m["meeting"]["table"] == mine), since=since)
     assert frame["meeting"] == {"table": mine, "plenary": PLENARY, "now": "plenary"}
 

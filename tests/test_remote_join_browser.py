@@ -76,11 +76,11 @@ async def test_joining_from_home_opens_the_right_meeting(
     assert box is not None and box["height"] >= 60 and box["width"] >= 330  # a big target
     await shot(phone, "phone-meeting-plenary")
 
-    # The timer starts: the tables talk, each in its own meeting (table 3 is Online table 1).
+    # The timer starts: the tables talk, each in its own meeting (table 3 is Online table 1: x-1).
     started = await facilitator.post(f"{base}/timer", json={"seconds": 300})
     assert started.status_code == 200, started.text
     await expect(link).to_have_text("Open your table's meeting")
-    await expect(link).to_have_attribute("href", "https://meet.example/x-3")
+    await expect(link).to_have_attribute("href", "https://meet.example/x-1")
     await expect(phone.locator("#timer-line")).to_contain_text("Time left")
     await shot(phone, "phone-meeting-table")
 
@@ -94,7 +94,7 @@ async def test_joining_from_home_opens_the_right_meeting(
         await link.click()
     other = await opened.value
     await other.wait_for_load_state()
-    assert other.url == "https://meet.example/x-3"
+    assert other.url == "https://meet.example/x-1"
     assert await other.evaluate("window.opener === null && document.referrer === ''")
     await other.close()
     await expect(phone.locator("#seat-line")).to_have_text("You are at Online table 1")

@@ -123,15 +123,23 @@ def check_url(value: object, *, pattern: bool = False) -> str | None:
     return text
 
 
-def meeting_url(table: Table, session: Session) -> str | None:
-    """A digital table's meeting link: its own, or the session's pattern; room tables
-    have none."""
+def positions(tables: Iterable[Table]) -> dict[int, int]:
+    """Each digital table's place among the digital tables (1, 2 …, by table number): what
+    `{table}` in the pattern stands for, so "Digitalt bord 1" gets …-1 whatever the number
+    of room tables before it."""
+    digital = sorted(t.number for t in tables if t.kind == DIGITAL)
+    return {number: place for place, number in enumerate(digital, start=1)}
+
+
+def meeting_url(table: Table, session: Session, position: int) -> str | None:
+    """A digital table's meeting link: its own, or the session's pattern with `{table}` as
+    its `position` among the digital tables; room tables have none."""
     if table.kind != DIGITAL:
         return None
     if table.meeting_url:
         return table.meeting_url
     if session.meeting_pattern:
-        return session.meeting_pattern.replace(PLACEHOLDER, str(table.number))
+        return session.meeting_pattern.replace(PLACEHOLDER, str(position))
     return None
 
 
@@ -169,14 +177,14 @@ def talk_time(session: Session, activity: Activity | None, now: float) -> bool:
 
 
 def meeting_view(
-    table: Table, session: Session, activity: Activity | None, now: float
+    table: Table, session: Session, activity: Activity | None, now: float, position: int
 ) -> dict[str, Any] | None:
     """What a digital table's phones show to join the call: the table's meeting, the
     plenary's, and which of the two is the one to be in now. None at a room table."""
     if table.kind != DIGITAL:
         return None
     return {
-        "table": meeting_url(table, session),
+        "table": meeting_url(table, session, position),
         "plenary": session.plenary_url,
         "now": "table" if talk_time(session, activity, now) else "plenary",
     }

@@ -72,6 +72,7 @@ class Hybrid:
 
     def view(self, session: Session, tables: list[Table], join_url: str) -> dict[str, Any]:
         """The console's part: the join-from-home link and every link by table."""
+        places = hybrid.positions(tables)
         return {
             "join_home_url": home_url(join_url) if join_url else None,
             "plenary_url": session.plenary_url,
@@ -80,7 +81,7 @@ class Hybrid:
                 {
                     "number": t.number,
                     "name": t.name,
-                    "url": hybrid.meeting_url(t, session),
+                    "url": hybrid.meeting_url(t, session, places.get(t.number, 0)),
                     "own": t.meeting_url is not None,
                 }
                 for t in hybrid.of_kind(tables, hybrid.DIGITAL)

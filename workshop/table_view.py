@@ -24,7 +24,7 @@ def table_state(room: TableRoom) -> dict[str, Any]:
         "type": "table",
         "table": {"number": room.table.number, "name": room.table.name, "kind": room.table.kind},
         # a digital table's video meetings: its own, the plenary's, which one now (hybrid.py)
-        "meeting": meeting_view(room.table, room.session, activity, time.time()),
+        "meeting": meeting_view(room.table, room.session, activity, time.time(), room.position),
         "members": member_view(room),
         "activity": activity.id if activity is not None else None,
         **table_part(room),  # its proposal and answer (table_answers.py)

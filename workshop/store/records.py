@@ -41,6 +41,7 @@ class TableRoom:
     # the current activity's station rotation and the table numbers (stations.py)
     station: tuple[Rotation, list[int]] | None = None
     talk: TableTalk = field(default_factory=TableTalk)  # notes, spokesperson (table_talk.py)
+    position: int = 0  # a digital table's place among the digital tables (hybrid.py)
 
 
 class Unchanged:

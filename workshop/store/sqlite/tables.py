@@ -48,6 +48,14 @@ class TableReads(Connection):
                 room = TableRoom(session, table_from(table_row), members, activity, answer)
                 room.station = await self.table_station(session_id, session.current_activity_id, db)
                 room.talk = await self.table_talk_of(session_id, number, members, activity, db)
+                if room.table.kind == "digital":  # what {table} of its meeting pattern is
+                    place = await self._one(
+                        "SELECT COUNT(*) FROM tables WHERE session_id = ? AND kind = 'digital'"
+                        " AND number <= ?",
+                        (session_id, number),
+                        db,
+                    )
+                    room.position = place[0] if place is not None else 0
                 return room
             finally:
                 await db.execute("COMMIT")
