@@ -6,16 +6,22 @@ docs/latency.md has the model and the numbers."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import time
-from collections.abc import Awaitable, Callable
 
 import httpx
 from playwright.async_api import Browser, Page, expect
 
-from tests.live import Server, add_activity, new_session, results, set_state
+from tests.live import (
+    Server,
+    Socket,
+    add_activity,
+    new_session,
+    results,
+    screen_socket_url,
+    set_state,
+)
 from tests.netproxy import LossyLink
 from tests.test_browser import PHONE
 from tests.test_phone_page import excerpt, nb, watch_errors
@@ -51,16 +57,6 @@ async def joined(
         "data-connection", "open", timeout=TIMEOUT
     )
     return phone
-
-
-async def until(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> None:
-    """Until `check()` holds, asking again every 5 ms: for a state only the server knows."""
-
-    async def poll() -> None:
-        while not await check():
-            await asyncio.sleep(0.005)
-
-    await asyncio.wait_for(poll(), timeout)
 
 
 async def test_a_vote_waiting_in_the_outbox_is_counted_once_after_the_link_comes_back(
@@ -105,12 +101,21 @@ async def test_a_vote_waiting_in_the_outbox_is_counted_once_after_the_link_comes
         # back: the server has it, the page does not know. It sends it again; still once.
         await set_state(facilitator, code, second, "open")
         await expect(phone.locator(".prompt")).to_have_text("Andre sak?", timeout=TIMEOUT)
+        # The screen, on the server's own port, hears the answer the moment it is stored
+        # (its first change goes out at once), well before the ack crosses the slow link.
+        screen = await Socket.open(screen_socket_url(created))
+        await screen.wait_for(lambda m: m["type"] == "state")
+        since = len(screen.received)
         await phone.locator("button.option").nth(0).tap()
-
-        async def stored() -> bool:
-            return (await results(facilitator, code))[second]["counts"] == [1, 0, 0]
-
-        await until(stored)
+        await screen.wait_for(
+            lambda m: (
+                m["type"] == "state"
+                and (m.get("activity") or {}).get("id") == second
+                and m["activity"].get("answered") == 1
+            ),
+            since=since,
+        )
+        await screen.close()
         assert await link.cut() >= 1  # the ack was 150 ms away from the phone
         await expect(body).to_have_attribute("data-connection", "closed", timeout=TIMEOUT)
         assert await body.get_attribute("data-pending") == "1"  # no ack came
