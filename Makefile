@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DB     ?= workshop.db
 
-.PHONY: run test lint browser pdf-libs pdf-tools messages clean bench bench-full bench-abuse \
+.PHONY: run test lint browser axe pdf-libs pdf-tools messages clean bench bench-full bench-abuse \
 	bench-report bench-evaluations bench-notes bench-reseat vendor-yjs
 
 $(BIN)/activate:
@@ -50,7 +50,18 @@ pdf-libs:
 pdf-tools:
 	@$(call debian,$(PDF_LIBS) poppler-utils)
 
-test: $(VENV)/.installed-test browser pdf-tools
+# axe-core (WCAG checks in the browser tests, tests/axe.py) from the npm registry, pinned,
+# into .axe/; installed when missing, again when the version here changes.
+AXE_VERSION ?= 4.10.3
+AXE_STAMP   := .axe/.axe-core-$(AXE_VERSION)
+$(AXE_STAMP):
+	@command -v npm >/dev/null 2>&1 || { echo "make test needs npm for axe-core (Debian: apt-get install npm)"; exit 1; }
+	npm install --no-audit --no-fund --silent --save-exact --prefix .axe axe-core@$(AXE_VERSION)
+	touch $@
+
+axe: $(AXE_STAMP)
+
+test: $(VENV)/.installed-test browser pdf-tools axe
 	$(BIN)/ruff check workshop tests bench
 	$(BIN)/python -m pytest -q
 
@@ -115,4 +126,4 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel update -i /tmp/workshop-messages.pot -d workshop/locale --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .axe
