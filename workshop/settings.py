@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from workshop.resources import CASES, STATIC, TEMPLATES
 
 
 @dataclass(frozen=True)
@@ -21,10 +21,10 @@ class Settings:
     # per account and per client address.
     login_failures: int = 5
     login_address_failures: int = 30
-    templates_dir: Path = ROOT / "templates"
-    static_dir: Path = ROOT / "static"
+    templates_dir: Path = TEMPLATES
+    static_dir: Path = STATIC
     # The case library: cases, agenda templates, glossary (docs/cases.md).
-    cases_dir: Path = ROOT / "cases"
+    cases_dir: Path = CASES
     # How often screens and consoles may get a fresh snapshot, at most.
     tick_seconds: float = 0.1
     max_body_bytes: int = 64 * 1024

@@ -27,6 +27,7 @@ from workshop.library.model import (
     Term,
 )
 from workshop.library.problems import Problem
+from workshop.resources import CASES
 
 __all__ = [
     "DEFAULT_ROOT",
@@ -46,7 +47,7 @@ __all__ = [
     "load_library",
 ]
 
-DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "cases"
+DEFAULT_ROOT = CASES
 
 # Norwegian alphabetical order puts æ, ø, å after z, in that order.
 _NORWEGIAN_ORDER = str.maketrans({"æ": "z\x01", "ø": "z\x02", "å": "z\x03"})
