@@ -38,6 +38,7 @@ export function createAgenda({ S, act, api, toast, lang, cardContext, form }) {
 
   const picker = createPicker({
     S, api, act, toast, lang,
+    sessionLanguage: () => (state && state.session && state.session.language) || lang,
     used: () => new Set((state ? state.activities : []).filter((a) => a.case).map((a) => a.case.source)),
     onClose: (segmentId) => {
       syncExpanded();

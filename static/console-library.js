@@ -3,8 +3,27 @@
 import { h, replace, fmt } from "./dom.js";
 import { planRange, parseClock, formatClock } from "./schedule.js";
 
+const LANGUAGE_ORDER = ["nb", "nn", "en"];
+const FALLBACK = "nb"; // a case without the session's language is copied in bokmål
+
+/** "nb nn en": the languages a case is written in (a screen reader hears "Written in:" first;
+ * hovering a code names its language). */
+function languageBadges(S, languages) {
+  const written = LANGUAGE_ORDER.filter((l) => languages.includes(l));
+  return h("span", { class: "picker-langs" },
+    h("span", { class: "sr-only" }, S.case_languages),
+    written.map((l) => h("span", { class: "badge lang", title: S[`language_${l}`] }, l)));
+}
+
+/** A warning when the session's language is not among the case's: what participants see. */
+function fallbackNote(S, languages, want, id) {
+  if (!want || !languages.length || languages.includes(want)) return null;
+  return h("p", { class: "picker-fallback", id },
+    fmt(S.case_fallback, { missing: S[`language_${want}`] || want, fallback: S[`language_${FALLBACK}`] }));
+}
+
 /** The case picker: one instance, shown under the segment it adds to. */
-export function createPicker({ S, api, act, toast, lang, used, onClose }) {
+export function createPicker({ S, api, act, toast, lang, sessionLanguage = () => lang, used, onClose }) {
   let segment = null;
   let seq = 0;
   let debounce = null;
@@ -45,23 +64,30 @@ export function createPicker({ S, api, act, toast, lang, used, onClose }) {
     const cases = data.cases || [];
     status.textContent = cases.length ? fmt(cases.length === 1 ? S.cases_found_one : S.cases_found_other, { n: cases.length }) : S.no_cases_found;
     const inPlan = used();
-    replace(list, cases.map((c) => h("li", { class: "picker-case" },
-      h("div", { class: "picker-case-text" },
-        h("h5", { class: "picker-case-title" }, c.title),
-        h("p", { class: "picker-case-meta" },
-          fmt(S.n_min, { n: c.minutes }),
-          (c.tags || []).map((t) => h("span", { class: "badge" }, names.get(t) || t)),
-          inPlan.has(c.id) ? h("span", { class: "badge in-plan" }, S.in_plan) : null),
-        h("p", { class: "picker-case-summary" }, c.summary.length >= 240 ? `${c.summary.trimEnd()}…` : c.summary)),
-      h("button", {
-        type: "button", class: "button small primary", "aria-label": fmt(S.add_named, { title: c.title }),
-        onclick: (e) => act(e.currentTarget, async () => {
-          const into = segment;
-          await api.addCase(into, c.id);
-          toast(fmt(S.case_added, { title: c.title }), "ok");
-          close();
-        }),
-      }, S.add))));
+    const want = sessionLanguage();
+    replace(list, cases.map((c, index) => {
+      const fallback = fallbackNote(S, c.languages || [], want, `picker-fallback-${index}`);
+      return h("li", { class: "picker-case" },
+        h("div", { class: "picker-case-text" },
+          h("h5", { class: "picker-case-title" }, c.title),
+          h("p", { class: "picker-case-meta" },
+            fmt(S.n_min, { n: c.minutes }),
+            (c.tags || []).map((t) => h("span", { class: "badge" }, names.get(t) || t)),
+            languageBadges(S, c.languages || []),
+            inPlan.has(c.id) ? h("span", { class: "badge in-plan" }, S.in_plan) : null),
+          h("p", { class: "picker-case-summary" }, c.summary.length >= 240 ? `${c.summary.trimEnd()}…` : c.summary),
+          fallback),
+        h("button", {
+          type: "button", class: "button small primary", "aria-label": fmt(S.add_named, { title: c.title }),
+          "aria-describedby": fallback ? fallback.id : null,
+          onclick: (e) => act(e.currentTarget, async () => {
+            const into = segment;
+            await api.addCase(into, c.id);
+            toast(fmt(S.case_added, { title: c.title }), "ok");
+            close();
+          }),
+        }, S.add));
+    }));
   }
 
   function openFor(segmentId) {

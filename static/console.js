@@ -20,6 +20,12 @@ import { serverClock } from "./schedule.js";
 
 const S = readJSON("strings", {});
 const page = readJSON("page", {}); // {code, join_url, screen_url, lang, you}
+
+/** The screen's links (plain and high contrast) follow a renewed screen key. */
+function setScreenLinks(url) {
+  $("screen-link").href = url;
+  $("screen-link-contrast").href = `${url}&contrast=high`;
+}
 const base = `/api/sessions/${encodeURIComponent(page.code)}`;
 const $ = (id) => document.getElementById(id);
 postJSON.offlineMessage = S.network_error;
@@ -135,7 +141,7 @@ function drawRoom(s, mine = s) {
   agendaButton.disabled = !agendaShown && !(s.segments || []).length;
   if (!agendaShown && s.view) lastResultsView = s.view;
   for (const radio of document.querySelectorAll("input[name=screen-view]")) radio.checked = radio.value === s.view;
-  if (s.session && s.session.screen_url) $("screen-link").href = s.session.screen_url;
+  if (s.session && s.session.screen_url) setScreenLinks(s.session.screen_url);
 }
 
 /** The screen's switches, with their defaults while a state has none. */
@@ -194,7 +200,7 @@ function wire() {
     if (!window.confirm(S.renew_confirm)) return;
     act(e.currentTarget, async () => {
       const data = await api.renewKey();
-      $("screen-link").href = data.screen_url;
+      setScreenLinks(data.screen_url);
       toast(S.renewed, "ok");
     });
   });

@@ -91,3 +91,41 @@ export function arrange(parent, nodes) {
   });
   while (parent.children.length > nodes.length) parent.lastElementChild.remove();
 }
+
+/**
+ * Redraw part of a live page without dropping the reader's place (issue 18, point 5). When
+ * focus was inside `el` and `redraw` took its element away, it goes to the element that
+ * took its place (the same id, or the same kind of element with the same text), else to
+ * `fallback` (or `el`), never to the page's <body>. Focus outside `el` is never moved.
+ */
+export function keepFocus(el, redraw, fallback = null) {
+  const active = document.activeElement;
+  const inside = !!active && active !== document.body && el.contains(active);
+  const key = inside ? { id: active.id, tag: active.tagName, cls: active.className, text: active.textContent.trim() } : null;
+  const result = redraw();
+  if (!inside || active.isConnected) return result;
+  const again = findLike(el, key);
+  const target = again || (typeof fallback === "function" ? fallback() : fallback) || el;
+  if (target === el && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+  target.focus({ preventScroll: true });
+  return result;
+}
+
+function findLike(el, key) {
+  if (key.id) {
+    const same = document.getElementById(key.id);
+    if (same && el.contains(same)) return same;
+  }
+  for (const node of el.querySelectorAll(key.tag)) {
+    if (node.className === key.cls && node.textContent.trim() === key.text && !node.disabled) return node;
+  }
+  return null;
+}
+
+/** Say `text` through the page's polite live region (`#announce`), for screen readers. */
+export function announce(text) {
+  const region = document.getElementById("announce");
+  if (!region || !text) return;
+  // The same words twice in a row are read again only if the region changes in between.
+  region.textContent = region.textContent === text ? `${text}\u00a0` : text;
+}

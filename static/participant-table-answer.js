@@ -2,7 +2,7 @@
 // to propose it, the table's phones see the proposal live (the `table` frame's `answer`),
 // and another member confirms it with one big button. The confirmed answer is the table's.
 // A new proposal replaces it only once someone else confirms that one too.
-import { h, replace, fmt, letter } from "./dom.js";
+import { h, replace, fmt, letter, keepFocus } from "./dom.js";
 import { excerpt } from "./phone-activity.js";
 
 let latest = null; // the newest options: click handlers read the callbacks from here
@@ -91,7 +91,7 @@ export function refreshTableAnswer(refs, activity, opts) {
     parts.push(h("p", { class: "proposal-text is-empty" }, S.nothing_proposed));
   }
   refs.proposal.dataset.state = proposal ? (proposal.by && proposal.by.id === me ? "mine" : "theirs") : "none";
-  replace(refs.proposal, parts);
+  keepFocus(refs.proposal, () => replace(refs.proposal, parts), refs.question);
   const answer = state.option === null ? null : answerText(activity, state.option);
   refs.tableAnswerLine.hidden = !answer;
   refs.tableAnswerLine.textContent = answer ? fmt(S.table_answer_is, answer) : "";

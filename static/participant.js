@@ -225,7 +225,9 @@ function startSocket() {
   const seat = store.seat();
   if (!seat) return showJoin();
   if (socket) socket.close();
-  socket = connect(`/ws/${encodeURIComponent(page.code)}/participant?token=${encodeURIComponent(seat.token)}`, {
+  // The page's language is the one this phone chose (or the session's): the live state follows it.
+  const lang = encodeURIComponent(document.documentElement.lang || "");
+  socket = connect(`/ws/${encodeURIComponent(page.code)}/participant?token=${encodeURIComponent(seat.token)}&lang=${lang}`, {
     onMessage,
     onStatus: drawConnection,
     onRefused: (reason) => {
@@ -300,3 +302,4 @@ if (store.seat()) {
   showJoin();
 }
 updateBodyData();
+document.documentElement.setAttribute("data-booted", ""); // hides the simple page's note (plain.css)

@@ -4,7 +4,7 @@
 // With a case, the story starts folded under its title (a big "Read the whole case" button)
 // so that the question and its answers are on the first screen; unfolded, it ends with a
 // "To the question" button. Each activity remembers whether its story is open (store.js).
-import { h, replace, fmt, letter } from "./dom.js";
+import { h, replace, fmt, letter, keepFocus, announce } from "./dom.js";
 import { marked, termButton, termIds } from "./terms.js";
 import { buildEvaluation, refreshEvaluation } from "./participant-evaluation.js";
 import { buildTableAnswer, refreshTableAnswer, tableOwnAnswer } from "./participant-table-answer.js";
@@ -51,7 +51,7 @@ function roomStep(opts) {
 
 function signature(a, opts) {
   if (!a) return JSON.stringify(["none", roomStep(opts), opts.segment ? opts.segment.title : null]);
-  return JSON.stringify([a.id, a.kind, a.state, a.title, a.prompt, a.options, a.allow_why, a.case || null, a.marks || null,
+  return JSON.stringify([a.id, a.kind, a.state, a.title, a.prompt, a.options, a.allow_why, a.case || null, a.marks || null, a.language || null,
     a.questions || null, a.kind === "evaluation" ? roomStep(opts) : ""]);
 }
 
@@ -69,20 +69,23 @@ export function renderActivity(container, activity, opts) {
   const sig = signature(shown, opts);
   let handle = opts.previous;
   if (!handle || handle.sig !== sig || !container.contains(handle.root)) {
-    handle = build(shown, opts);
-    handle.sig = sig;
-    replace(container, handle.root);
-    if (opts.previous) announce(shown ? shown.title || opts.S.new_question : waitingTitle(opts));
+    const before = opts.previous && opts.previous.activityId;
+    const fresh = (shown ? shown.id : null) !== before;
+    const built = build(shown, opts);
+    built.sig = sig;
+    built.activityId = shown ? shown.id : null;
+    // Focus stays where the reader was; when that is gone, it goes to the question itself.
+    keepFocus(container, () => replace(container, built.root), built.refs.question || container);
+    handle = built;
+    if (opts.previous && fresh) {
+      const { S } = opts;
+      announce(shown ? `${S.new_question}: ${shown.title || shown.prompt}` : waitingTitle(opts));
+    }
   }
   if (shown && handle.refs.evaluation) refreshEvaluation(handle, shown, opts);
   else if (shown) refresh(handle, shown, opts);
   else showError(handle.refs, opts);
   return handle;
-}
-
-function announce(text) {
-  const region = document.getElementById("announce");
-  if (region) region.textContent = text;
 }
 
 function waitingTitle(opts) {
@@ -126,12 +129,15 @@ function build(activity, opts) {
   const isVote = activity.kind !== "reflection";
   const marks = activity.marks || {};
   const fromCase = activity.case ? caseBlock(activity, opts, refs) : null;
-  const title = activity.title ? h(fromCase ? "h2" : "h1", { class: "activity-title" }, marked(marks.title, activity.title)) : null;
-  const prompt = h("div", { class: "prompt" }, marked(marks.prompt, activity.prompt));
+  const other = otherLanguage(activity.language); // its texts, when not in the phone's language
+  const title = activity.title ? h(fromCase ? "h2" : "h1", { class: "activity-title", lang: other }, marked(marks.title, activity.title)) : null;
+  const prompt = h("div", { class: "prompt", lang: other }, marked(marks.prompt, activity.prompt));
+  // Said once: under the case when it is in the same language, else here.
+  const note = activity.case && activity.case.language === activity.language ? null : languageNote(other, S);
   // Where "To the question" lands (and screen readers with it).
   // Under a case the kind ("Dilemma") gives way, so that the answers fit on the first screen.
   const kind = fromCase ? null : h("p", { class: "eyebrow" }, S[`kind_${activity.kind}`] || activity.kind);
-  refs.question = h("div", { class: "question", tabindex: "-1" }, kind, title, prompt);
+  refs.question = h("div", { class: "question", tabindex: "-1" }, kind, title, note, prompt);
   const root = h("section", { class: `card activity kind-${activity.kind} state-${activity.state}${fromCase ? " has-case" : ""}` },
     fromCase, refs.question);
 
@@ -168,12 +174,14 @@ function caseBlock(activity, opts, refs) {
   const marks = c.marks || {};
   const narrative = (c.narrative || "").trim() ? c.narrative : "";
   const questions = c.questions || [];
-  const head = [h("p", { class: "eyebrow" }, S.case_label), h("h1", { class: "case-title" }, marked(marks.title, c.title))];
+  const other = otherLanguage(c.language);
+  const head = [h("p", { class: "eyebrow" }, S.case_label),
+    h("h1", { class: "case-title", lang: other }, marked(marks.title, c.title)), languageNote(other, S)];
   if (!narrative && !questions.length) return h("div", { class: "case-block" }, head);
 
   const bodyId = `case-body-${activity.id}`;
   const toggle = h("button", { type: "button", class: "button secondary case-toggle", "aria-controls": bodyId });
-  const body = h("div", { class: "case-body", id: bodyId },
+  const body = h("div", { class: "case-body", id: bodyId, lang: other },
     narrative ? h("div", { class: "case-story" }, marked(marks.narrative, narrative)) : null,
     questions.length ? h("div", { class: "case-talk" },
       h("h2", { class: "case-talk-title" }, S.table_questions),
@@ -189,6 +197,19 @@ function caseBlock(activity, opts, refs) {
   toggle.addEventListener("click", () => setOpen(body.hidden));
   setOpen(!!(opts.storyOpen && opts.storyOpen(activity.id)), false);
   return h("div", { class: "case-block" }, head, toggle, body);
+}
+
+/** The language a text is in when it is not the page's own (a case not written in the
+ * phone's language falls back to the session's copy), for its `lang`; else null. */
+function otherLanguage(language) {
+  return language && language !== document.documentElement.lang ? language : null;
+}
+
+/** "This text is only in bokmål." under a text that is not in the phone's language. */
+function languageNote(language, S) {
+  if (!language) return null;
+  const name = S[`language_${language}`] || language;
+  return h("p", { class: "language-note" }, fmt(S.only_in, { language: name }));
 }
 
 /** Bring the question and its answers into view, and put a screen reader there. */
@@ -238,7 +259,7 @@ function voteButtons(activity, opts, refs) {
     },
   },
   h("span", { class: "option-mark", "aria-hidden": "true" }, scale ? String(i + 1) : letter(i)),
-  h("span", { class: "option-label" }, label),
+  h("span", { class: "option-label", lang: scale ? null : otherLanguage(activity.language) }, label),
   h("span", { class: "option-check", "aria-hidden": "true" }, "✓")));
   // The hint under the answers: above them it would push the last answer off the first screen.
   return [h("div", { class: "options", role: "group", "aria-label": S.choose_one },

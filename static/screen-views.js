@@ -157,12 +157,16 @@ function agendaView(state) {
   const all = state.agenda || [];
   const here = all.find((s) => s.current);
   const days = [...new Set(all.map((s) => s.day || 1))].sort((a, b) => a - b);
-  const day = here ? here.day || 1 : days[0];
+  // At the closing (and once it has ended) the day is behind the room: every segment is done,
+  // also one that was never stepped into (the welcome, run before the first Next).
+  const ended = !!(state.closing || (state.session && state.session.closed));
+  const day = here ? here.day || 1 : ended ? days[days.length - 1] : days[0];
   const items = all.filter((s) => (s.day || 1) === day);
   const hereIndex = items.findIndex((s) => s.current);
   const passedDay = here && (here.day || 1) > day;
   const rows = items.map((s, i) => {
-    const done = hereIndex >= 0 ? i < hereIndex : passedDay || (s.started_at !== null && s.started_at !== undefined);
+    const started = s.started_at !== null && s.started_at !== undefined;
+    const done = hereIndex >= 0 ? i < hereIndex : ended || passedDay || started;
     return h("li", { class: `agenda-item${s.current ? " is-current" : ""}${done ? " is-done" : ""}` },
       h("span", { class: "agenda-time" }, planRange(s, state.days)),
       h("span", { class: "agenda-name" }, s.title),

@@ -16,6 +16,7 @@ import { viewName, viewFor } from "./screen-views.js";
 import { roundView } from "./screen-round.js";
 import { rememberTables } from "./screen-marks.js";
 import { viewer } from "./screen-viewer.js";
+import { setupContrast } from "./screen-contrast.js";
 
 const corner = document.getElementById("corner");
 const lost = document.getElementById("reconnecting");
@@ -135,6 +136,7 @@ document.addEventListener("keydown", (event) => {
   startWallTimer();
 });
 
+setupContrast(); // a high-contrast mode for bright rooms (screen-contrast.js)
 const initial = readJSON("initial", null);
 if (initial) draw(initial);
 // A participant's own view of the screen connects with the seat's token (screen-viewer.js).

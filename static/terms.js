@@ -44,15 +44,31 @@ export function termIds(...runLists) {
 export function setupGlossary({ terms, S, sheet = false }) {
   let panel = null;
   let opener = null;
+  let openerText = "";
+  let stilled = []; // on the phone, the page behind the sheet: inert while it is open
 
   function close({ restoreFocus = true } = {}) {
     if (!panel) return;
     panel.remove();
     panel = null;
     document.body.classList.remove("has-term-sheet");
-    if (restoreFocus && opener && opener.isConnected) opener.focus({ preventScroll: true });
+    for (const node of stilled) node.inert = false;
+    stilled = [];
+    if (restoreFocus) backToOpener();
     if (opener) opener.setAttribute("aria-expanded", "false");
     opener = null;
+  }
+
+  /** Focus back on the word that opened the explanation; if a live update redrew it
+   * meanwhile, on the same word in the new text, else on the main view. */
+  function backToOpener() {
+    let target = opener && opener.isConnected ? opener : null;
+    if (!target && opener) {
+      target = [...document.querySelectorAll("button.term")].find(
+        (b) => b.dataset.term === opener.dataset.term && b.textContent === openerText) || null;
+    }
+    target = target || document.getElementById("view");
+    if (target) target.focus({ preventScroll: true });
   }
 
   function open(button) {
@@ -60,6 +76,7 @@ export function setupGlossary({ terms, S, sheet = false }) {
     const entry = (terms() || {})[id];
     close({ restoreFocus: false });
     opener = button;
+    openerText = button.textContent;
     button.setAttribute("aria-expanded", "true");
     const titleId = `term-title-${Date.now().toString(36)}`;
     const word = entry ? entry.term : button.textContent;
@@ -70,12 +87,17 @@ export function setupGlossary({ terms, S, sheet = false }) {
       "aria-label": sheet ? null : S.close_explanation,
       onclick: () => close(),
     }, sheet ? S.close_explanation : "×");
-    const card = h("div", { class: sheet ? "term-sheet" : "term-pop", role: "dialog", "aria-labelledby": titleId, tabindex: "-1" },
+    // On the phone a modal dialog: the page behind it is inert (no focus, not read) until
+    // it closes; the console's popover is not modal.
+    const card = h("div", { class: sheet ? "term-sheet" : "term-pop", role: "dialog", "aria-labelledby": titleId,
+      "aria-describedby": `${titleId}-text`, "aria-modal": sheet ? "true" : null, tabindex: "-1" },
       h("p", { class: "term-word", id: titleId }, word),
-      h("p", { class: "term-explanation" }, explanation),
+      h("p", { class: "term-explanation", id: `${titleId}-text` }, explanation),
       closeButton);
     if (sheet) {
       panel = h("div", { class: "term-backdrop", onclick: (e) => { if (e.target === panel) close(); } }, card);
+      stilled = [...document.body.children].filter((node) => !node.inert && node.tagName !== "SCRIPT");
+      for (const node of stilled) node.inert = true;
       document.body.append(panel);
       document.body.classList.add("has-term-sheet");
       closeButton.focus({ preventScroll: true });
@@ -102,6 +124,11 @@ export function setupGlossary({ terms, S, sheet = false }) {
     if (event.key === "Escape" && panel) {
       event.preventDefault();
       close();
+    } else if (event.key === "Tab" && panel && sheet) {
+      // Focus stays in the sheet (for browsers without `inert` too): its one button.
+      event.preventDefault();
+      const only = panel.querySelector("button");
+      if (only) only.focus({ preventScroll: true });
     }
   });
   window.addEventListener("resize", () => { if (panel && !sheet) close({ restoreFocus: false }); });

@@ -340,9 +340,12 @@ async def test_console_builds_a_plan(server: Server, browser: Browser) -> None:
         await segment.get_by_role("button", name=re.compile(re.escape(nb("Add a case")))).click()
         picker = console.locator(".picker")
         await picker.get_by_label(nb("Topic")).select_option("impartiality")
-        await picker.get_by_label(nb("Search")).fill("tomt")
+        await picker.get_by_label(nb("Search")).fill("svoger")
         found = picker.locator(".picker-case")
         await expect(found).to_have_count(1, timeout=TIMEOUT)
+        # Its languages; a bokmål session needs no warning (tests/test_case_languages.py).
+        await expect(found.locator(".picker-langs .badge")).to_have_text(["nb", "nn", "en"])
+        await expect(found.locator(".picker-fallback")).to_have_count(0)
         await shot(console, "agenda-console-picker")
         await found.get_by_role("button").click()
         await expect(picker).to_have_count(0)

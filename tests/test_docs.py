@@ -20,6 +20,7 @@ from workshop.web import (
     over_time_api,
     pages,
     participant_pages,
+    plain_pages,
     plan_api,
     posts_api,
     report_pages,
@@ -89,6 +90,7 @@ def app_routes() -> list[BaseRoute]:
         *report_pages.routes,
         *pages.routes,
         *participant_pages.routes,
+        *plain_pages.routes,
     ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 
 import pytest
 
@@ -23,20 +23,26 @@ class Renders:
     def __init__(self) -> None:
         self.marks = 0  # how many changes have been marked so far
         self.calls: Counter[str] = Counter()
+        self.languages: defaultdict[str, list[str | None]] = defaultdict(list)
         self.times: list[float] = []
         self.failures = 0  # the next calls that raise
         self._rendered = asyncio.Condition()
         self._seen: dict[str, int] = {}
 
-    async def __call__(self, session_id: int, channel: str) -> str | None:
+    async def __call__(
+        self, session_id: int, channel: str, language: str | None = None
+    ) -> str | None:
         async with self._rendered:
             self.calls[channel] += 1
+            self.languages[channel].append(language)
             self.times.append(time.monotonic())
             self._rendered.notify_all()
             if self.failures:
                 self.failures -= 1
                 raise RuntimeError("render failed")
             self._seen[channel] = self.marks
+            if language is not None:
+                return f"{channel}:{language}:{self.marks}"
             return f"{channel}:{self.marks}"
 
     async def called(self, channel: str, times: int) -> None:
@@ -204,6 +210,25 @@ async def test_only_dirty_channels_are_rendered_and_sent(hub: Hub):
     assert (screen.replaced, phone.replaced) == (1, 0)
 
 
+async def test_phones_are_rendered_once_per_language_they_read(hub: Hub):
+    """A phone that chose English gets the English render, the rest the session's: one
+    render per language read, not one per phone, and a table's channel the same."""
+    renders: Renders = hub.renders  # type: ignore[attr-defined]
+    own = [Outbox() for _ in range(5)]
+    english = [Outbox(language="en") for _ in range(3)]
+    for outbox in own + english:
+        hub.subscribe(PHONES, outbox)
+        hub.seat(outbox, 1)
+    renders.marks = 1
+    hub.mark([PHONES])
+    for outbox in own:
+        assert await take(outbox) == ["phones:1", "table:1:1"]
+    for outbox in english:
+        assert await take(outbox) == ["phones:en:1", "table:1:en:1"]
+    for channel in (PHONES, "table:1"):
+        assert sorted(renders.languages[channel], key=lambda x: x or "") == [None, "en"]
+
+
 async def test_a_channel_without_subscribers_is_not_rendered(hub: Hub):
     renders: Renders = hub.renders  # type: ignore[attr-defined]
     screen = Outbox()
@@ -247,7 +272,7 @@ async def test_a_failing_render_does_not_stop_later_ones(hub: Hub, caplog):
 async def test_a_render_of_none_sends_nothing():
     calls = Counter()
 
-    async def render(session_id: int, channel: str) -> str | None:
+    async def render(session_id: int, channel: str, language: str | None) -> str | None:
         calls[channel] += 1
         return None if channel == SCREEN else f"{channel}!"
 

@@ -83,24 +83,39 @@ async def join(
     return phone
 
 
-async def assert_on_first_screen(page: Page, *locators: Locator) -> None:
-    """Every element of every locator lies wholly inside the first screen: no scrolling."""
-    assert await page.evaluate("window.scrollY") == 0
+async def off_first_screen(page: Page, *locators: Locator) -> list[str]:
+    """What of every element of every locator lies not wholly inside the first screen (the
+    page scrolled, a locator that finds nothing, an element outside): empty when all fit."""
+    problems: list[str] = []
+    scrolled = await page.evaluate("window.scrollY")
+    if scrolled != 0:
+        problems.append(f"the page is scrolled to {scrolled}")
     width, height = await page.evaluate("[window.innerWidth, window.innerHeight]")
     for locator in locators:
         count = await locator.count()
-        assert count, locator
+        if not count:
+            problems.append(f"nothing found for {locator}")
         for n in range(count):
             box = await locator.nth(n).bounding_box()
-            assert box, (locator, n)
+            if not box:
+                problems.append(f"{locator} {n} is not shown")
+                continue
             inside = (
                 box["y"] >= 0
                 and box["y"] + box["height"] <= height
                 and box["x"] >= 0
                 and box["x"] + box["width"] <= width
             )
-            text = (await locator.nth(n).inner_text())[:60]
-            assert inside, f"{text!r} at {box}, outside the first {width}x{height} screen"
+            if not inside:
+                text = (await locator.nth(n).inner_text())[:60]
+                problems.append(f"{text!r} at {box}, outside the first {width}x{height} screen")
+    return problems
+
+
+async def assert_on_first_screen(page: Page, *locators: Locator) -> None:
+    """Every element of every locator lies wholly inside the first screen: no scrolling."""
+    problems = await off_first_screen(page, *locators)
+    assert not problems, "\n".join(problems)
 
 
 def excerpt(text: str, most: int = 60) -> str:
@@ -207,6 +222,7 @@ async def test_every_case_question_and_its_answers_are_on_the_first_screen(
     assert len(votes) >= len(library.cases)
     phone = await join(browser, created["join_url"], errors, language=language)
     checked = 0
+    misfits: list[str] = []  # every vote that does not fit, reported together at the end
     for activity in votes:
         await set_state(facilitator, code, activity["id"], "open")
         # The table talk has its countdown above the card: it must fit too.
@@ -221,15 +237,15 @@ async def test_every_case_question_and_its_answers_are_on_the_first_screen(
         question = [card.locator(".prompt"), card.locator("button.option")]
         if activity.get("title"):
             question.append(card.locator(".activity-title"))
-        try:
-            await assert_on_first_screen(phone, *question)
-        except AssertionError:
-            await shot(phone, f"case-too-tall-{language}")
-            raise
         # The story is one big button away, folded.
         toggle = card.get_by_role("button", name=gettext_for(language, "Read the whole case"))
         await expect(toggle).to_have_attribute("aria-expanded", "false")
-        await assert_on_first_screen(phone, toggle)
+        problems = await off_first_screen(phone, *question, toggle)
+        if problems:
+            case = state["cases"][str(activity["case"]["id"])]
+            where = f"{case['title']!r}, {activity['kind']} {activity['prompt'][:50]!r}"
+            misfits.append(f"{where}:\n  " + "\n  ".join(problems))
+            await shot(phone, f"case-too-tall-{language}-{len(misfits)}")
         checked += 1
         await set_state(facilitator, code, activity["id"], "closed")
     # The longest answers of the library: the last look a human gets.
@@ -241,6 +257,7 @@ async def test_every_case_question_and_its_answers_are_on_the_first_screen(
     await expect(phone.locator("#timer-line")).to_be_visible(timeout=TIMEOUT)
     await shot(phone, f"case-longest-answers-{language}")
     assert checked == len(votes)
+    assert not misfits, f"{len(misfits)} of {len(votes)} votes do not fit:\n" + "\n".join(misfits)
     assert errors == []
 
 

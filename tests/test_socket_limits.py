@@ -405,7 +405,7 @@ async def test_a_failure_while_opening_a_socket_is_closed_with_1013(failure: Exc
 
 
 async def test_the_hub_knows_each_participants_sockets_oldest_first() -> None:
-    async def render(session_id: int, channel: str) -> str | None:
+    async def render(session_id: int, channel: str, language: str | None) -> str | None:
         return None
 
     hubs = Hubs(render, 0.1)

@@ -184,15 +184,17 @@ def _check_cases(args: argparse.Namespace) -> int:
     """Print every problem in a library folder or file as `path:line: message`, then a summary;
     1 if there was any problem."""
     from workshop.library import DEFAULT_ROOT, check_path
+    from workshop.library.plain_language import check_library
 
     path = Path(args.path) if args.path else DEFAULT_ROOT
     if not path.exists():
         print(f"{path}: no such file or folder", file=sys.stderr)
         return 2
     library = check_path(path)
-    for problem in library.problems:
+    problems = [*library.problems, *check_library(path, library)]  # plain language last
+    for problem in problems:
         print(problem)
-    found = len(library.problems)
+    found = len(problems)
     outcome = _counted(found, "problem", "problems") if found else "no problems"
     if path.is_file() and path.name == "tags.toml":
         print(f"{_counted(len(library.tags), 'tag', 'tags')}: {outcome}")

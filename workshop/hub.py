@@ -46,7 +46,8 @@ def table_of(channel: str) -> int | None:
     return None
 
 
-Render = Callable[[int, str], Awaitable[str | None]]
+Render = Callable[[int, str, str | None], Awaitable[str | None]]
+"""(session id, channel, language or None for the session's) -> the snapshot's text."""
 
 
 class Outbox:
@@ -65,6 +66,7 @@ class Outbox:
         "close_code",
         "closing",
         "facilitator_id",
+        "language",
         "overflowed",
         "participant_id",
         "table",
@@ -76,6 +78,7 @@ class Outbox:
         notify: Callable[[], None] | None = None,
         participant_id: int | None = None,
         facilitator_id: int | None = None,
+        language: str | None = None,
     ) -> None:
         # A list, not a deque: an idle connection's empty deque holds a 600-byte block.
         self._direct: list[str] = []
@@ -93,6 +96,9 @@ class Outbox:
         # when they are taken off the session (`Hub.close_facilitator`).
         self.facilitator_id = facilitator_id
         self.table: str | None = None  # the table channel a phone hears (`Hub.seat`)
+        # The language a phone chose (None: the session's): phones and tables are rendered
+        # once per language their subscribers read, never once per phone.
+        self.language = language
 
     def _wake(self) -> None:
         if self._ready is not None:
@@ -258,16 +264,25 @@ class Hub:
                     targets.extend(self._subscribers[VIEWERS])
                 if channel not in dirty or not targets:
                     continue
-                try:
-                    text = await self._render(self.session_id, channel)
-                except Exception:
-                    # A failed render must not end the session's live updates.
-                    log.exception("rendering %s for session %s", channel, self.session_id)
-                    continue
-                if text is None:
-                    continue
-                for outbox in targets:
-                    outbox.replace(channel, text)
+                for language, readers in _by_language(targets).items():
+                    try:
+                        text = await self._render(self.session_id, channel, language)
+                    except Exception:
+                        # A failed render must not end the session's live updates.
+                        log.exception("rendering %s for session %s", channel, self.session_id)
+                        continue
+                    if text is None:
+                        continue
+                    for outbox in readers:
+                        outbox.replace(channel, text)
+
+
+def _by_language(targets: list[Outbox]) -> dict[str | None, list[Outbox]]:
+    """Subscribers grouped by the language they read: one render for each (at most three)."""
+    groups: dict[str | None, list[Outbox]] = {}
+    for outbox in targets:
+        groups.setdefault(outbox.language, []).append(outbox)
+    return groups
 
 
 class Broadcast(Protocol):

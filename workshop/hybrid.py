@@ -8,6 +8,7 @@ session's pattern with `{table}` filled in; the plenary has one link for everybo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,6 +63,20 @@ def kinds(tables: Iterable[Table]) -> dict[int, str]:
 
 def digital_word(language: str) -> str:
     return "Online table" if language == "en" else "Digitalt bord"
+
+
+_DEFAULT_NAME = re.compile(r"(Bord|Table|Digitalt bord|Online table) ([1-9][0-9]{0,2})")
+
+
+def name_in(name: str, language: str | None) -> str:
+    """A table's name for a reader of `language`: a default name ("Bord 3", "Digitalt bord
+    2") in their words; a name the facilitator gave stays as it is. None: as it is."""
+    found = _DEFAULT_NAME.fullmatch(name) if language is not None else None
+    if found is None:
+        return name
+    digital = found[1] in ("Digitalt bord", "Online table")
+    word = digital_word(language) if digital else ("Table" if language == "en" else "Bord")
+    return f"{word} {found[2]}"
 
 
 def table_names(value: object, language: str, kind: str, *, allow_none: bool) -> list[str]:

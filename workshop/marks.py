@@ -31,15 +31,27 @@ def first_marks_only(runs: list[tuple[str, str | None]]) -> list[tuple[str, str 
 class Marks:
     """Glossary marks for the texts a reader sees, and the terms they use (docs/api.md)."""
 
-    def __init__(self, mark: Mark | None, explain: Callable[[str], tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        mark: Mark | None,
+        explain: Callable[[str], tuple[str, str]],
+        mark_in: Callable[[str], Mark | None] | None = None,
+    ) -> None:
         self._mark = mark
         self._explain = explain
+        # A text in another language than the reader's (a case not written in nynorsk, say)
+        # is marked with that language's glossary; the terms are still explained in the
+        # reader's own where it has them.
+        self._mark_in = mark_in
         self.terms: dict[str, dict[str, str]] = {}
 
-    def __call__(self, text: str) -> list[list[Any]]:
-        if self._mark is None or not text:
+    def __call__(self, text: str, language: str | None = None) -> list[list[Any]]:
+        mark = self._mark
+        if language is not None and self._mark_in is not None:
+            mark = self._mark_in(language)
+        if mark is None or not text:
             return [[text, None]]
-        runs = self._mark(text)
+        runs = mark(text)
         for _, term_id in runs:
             if term_id is not None and term_id not in self.terms:
                 term, explanation = self._explain(term_id)

@@ -325,6 +325,6 @@ def case_summary(case: Case, language: str) -> dict[str, Any]:
         "title": text.title,
         "minutes": case.minutes,
         "tags": list(case.tags),
-        "languages": sorted(case.texts),
+        "languages": list(case.languages),  # of nb, nn, en, in that order
         "summary": summary[:240],
     }

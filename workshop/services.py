@@ -6,7 +6,6 @@ has committed marks the session's channels dirty through the Broadcast.
 
 from __future__ import annotations
 
-import functools
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -44,9 +43,9 @@ from workshop.hub import CONSOLE, PHONES, SCREEN, TABLES, Broadcast, Hubs, table
 from workshop.hybrid_plan import Hybrid
 from workshop.i18n import gettext_for
 from workshop.library import Library
-from workshop.marks import Marks, first_marks_only
 from workshop.messages import EvaluationMessage, PostMessage, VoteMessage, dumps
 from workshop.planning import Planning
+from workshop.reading import Reading
 from workshop.running import Running
 from workshop.seating import REMOVED, participant_cap
 from workshop.seating_plan import SEATING_VIEW, Seating
@@ -57,7 +56,6 @@ from workshop.talking import Talking
 
 SCREEN_VIEWS = ("options", "tables", "agenda", "seating")
 ASKS_KEPT = 10_000  # activity definitions kept in memory for checking answers
-MARKED_KEPT = 4_096  # texts kept with their glossary marks
 
 
 def join_url(session: Session, table: int | None = None) -> str:
@@ -102,24 +100,7 @@ class Workshop:
         self.transfer = Transfer(store)
         self._asks: dict[tuple[int, object], Activity] = {}
         self._removed: set[int] = set()  # participants removed while their socket is open
-        self._marked = functools.lru_cache(maxsize=MARKED_KEPT)(self._mark)
-
-    def marks(self, language: str) -> Marks:
-        """Glossary marks in `language`, for one snapshot. Texts are marked once and kept:
-        the console's snapshot carries the whole day's case texts ten times a second."""
-        glossary = self.library.glossary(language)
-
-        def mark(text: str) -> list[tuple[str, str | None]]:
-            return self._marked(language, text)
-
-        def explain(term_id: str) -> tuple[str, str]:
-            term = glossary.explain(term_id)
-            return term.term, term.explanation
-
-        return Marks(mark if len(glossary) else None, explain)
-
-    def _mark(self, language: str, text: str) -> list[tuple[str, str | None]]:
-        return first_marks_only(self.library.glossary(language).mark(text))
+        self.reading = Reading(library)  # glossary marks, a phone's own language
 
     # --- sessions -----------------------------------------------------------------------
 
@@ -287,7 +268,7 @@ class Workshop:
             room,
             join_url(room.session),
             screen_url(room.session),
-            self.marks(room.session.language),
+            self.reading.marks(room.session.language),
             self.min_group,
         )
         names = {t.number: t.name for t in room.tables}
@@ -309,18 +290,26 @@ class Workshop:
             state["seating"] = await self.seating.screen_view(session_id)
         return state
 
-    async def phone_state(self, session_id: int) -> dict[str, Any]:
+    async def phone_state(self, session_id: int, language: str | None = None) -> dict[str, Any]:
         room = await self.store.room(session_id, "none")
-        return snapshots.phone_state(room, self.marks(room.session.language))
+        translation = self.reading.translation(room.session, language)
+        marks = self.reading.marks(language or room.session.language)
+        return snapshots.phone_state(room, marks, translation)
 
-    async def table_state(self, session_id: int, number: int) -> dict[str, Any] | None:
+    async def table_state(
+        self, session_id: int, number: int, language: str | None = None
+    ) -> dict[str, Any] | None:
         """What table `number`'s phones share; None once the table is gone."""
         room = await self.store.table_room(session_id, number)
-        return table_view.table_state(room) if room is not None else None
+        return table_view.table_state(room, language) if room is not None else None
 
-    async def tables(self, session: Session) -> list[dict[str, Any]]:
+    async def tables(self, session: Session, language: str | None = None) -> list[dict[str, Any]]:
+        """The tables and their seats; default names in the words of `language`."""
         tables = await self.store.tables(session.id)
-        return snapshots.tables_view(tables, await self.store.seated(session.id))
+        listed = snapshots.tables_view(tables, await self.store.seated(session.id))
+        for table in listed:
+            table["name"] = hybrid.name_in(table["name"], language)
+        return listed
 
     # --- participants -------------------------------------------------------------------
 
@@ -380,12 +369,18 @@ class Workshop:
         if participant.id in self._removed:
             raise Forbidden(REMOVED)
 
-    async def welcome(self, session: Session, participant: Participant) -> dict[str, Any]:
-        """Everything a phone needs to redraw itself."""
+    async def welcome(
+        self, session: Session, participant: Participant, language: str | None = None
+    ) -> dict[str, Any]:
+        """Everything a phone needs to redraw itself, in the language it chose (None: the
+        session's)."""
         room = await self.store.room(session.id, "none")
         session = room.session
         table = next((t for t in room.tables if t.number == participant.table), None)
-        state = snapshots.phone_state(room, self.marks(session.language))
+        translation = self.reading.translation(session, language)
+        state = snapshots.phone_state(
+            room, self.reading.marks(language or session.language), translation
+        )
         return {
             **state,
             "type": "welcome",
@@ -394,7 +389,10 @@ class Workshop:
                 "id": participant.id,
                 "number": participant.number,
                 "name": participant.name,
-                "table": {"number": participant.table, "name": table.name if table else ""},
+                "table": {
+                    "number": participant.table,
+                    "name": hybrid.name_in(table.name, language) if table else "",
+                },
             },
             "answers": snapshots.answers_view(
                 await self.store.answers(participant.id), room.activities
@@ -438,16 +436,19 @@ class Workshop:
 
     # --- rendering for the hubs ---------------------------------------------------------
 
-    async def render(self, session_id: int, channel: str) -> str | None:
-        """The snapshot of `channel`, as the text every subscriber of it gets."""
+    async def render(
+        self, session_id: int, channel: str, language: str | None = None
+    ) -> str | None:
+        """The snapshot of `channel`, as the text every subscriber of it that reads
+        `language` gets (None: the session's language; only phones choose one)."""
         if channel == PHONES:
-            return dumps(await self.phone_state(session_id))
+            return dumps(await self.phone_state(session_id, language))
         if channel == SCREEN:
             return dumps(await self.screen_state(session_id))
         if channel == CONSOLE:
             return dumps(await self.console_state(session_id))
         table = table_of(channel)
-        state = await self.table_state(session_id, table) if table is not None else None
+        state = await self.table_state(session_id, table, language) if table is not None else None
         return dumps(state) if state is not None else None
 
     async def _publish(self, session: Session, *channels: str) -> None:

@@ -39,6 +39,7 @@ from workshop.privacy import DEFAULT_MIN_GROUP, hidden_tables
 from workshop.stations import screen_part as stations_part
 from workshop.store.base import ROOM_POSTS, Answers, Room
 from workshop.table_answers import BY_TABLE, live_part, people_behind, table_tally
+from workshop.translated import Translation
 
 ANSWERS_BUDGET = 96 * 1024  # a phone's own earlier posts in its welcome
 PAGE_LIMIT = 200  # posts (or whys) per page of `GET …/activities/{id}/posts`
@@ -49,7 +50,12 @@ def law_view(case: SessionCase) -> list[dict[str, str]]:
 
 
 def case_view(
-    case: SessionCase, marks: Marks | None, *, notes: bool, law: bool = False
+    case: SessionCase,
+    marks: Marks | None,
+    *,
+    notes: bool,
+    law: bool = False,
+    language: str | None = None,
 ) -> dict[str, Any]:
     """`notes` (and the law, and the minutes) for the facilitator; `law` alone for the
     screen once the facilitator shows it."""
@@ -67,9 +73,9 @@ def case_view(
         view["law"] = law_view(case)
     if marks is not None:
         view["marks"] = {
-            "title": marks(case.title),
-            "narrative": marks(case.narrative),
-            "questions": [marks(q) for q in case.questions],
+            "title": marks(case.title, language),
+            "narrative": marks(case.narrative, language),
+            "questions": [marks(q, language) for q in case.questions],
         }
     return view
 
@@ -80,15 +86,31 @@ def marked_activity(
     case: SessionCase | None,
     marks: Marks | None,
     topics: Sequence[tuple[int, str]] = (),
+    translation: Translation | None = None,
+    activities: Sequence[Activity] = (),
 ) -> dict[str, Any]:
-    """What a phone shows of an activity: with its case's text, and glossary marks."""
-    view = activity_view(activity, language, topics)
-    view["case"] = case_view(case, marks, notes=False) if case else None
+    """What a phone shows of an activity: with its case's text, and glossary marks. With a
+    `translation`, in the phone's own language where the texts have it (translated.py);
+    `language` is the one its texts are in, then, or the session's."""
+    text_language = case_language = language
+    if translation is not None:
+        if case is not None:
+            case, case_language = translation.case(case)
+        activity, text_language = translation.activity(activity, case, activities)
+    view = activity_view(activity, translation.language if translation else language, topics)
+    view["language"] = text_language  # the phone marks a text that is not in its own
+    view["case"] = case_view(case, marks, notes=False, language=case_language) if case else None
+    if case is not None:
+        view["case"]["language"] = case_language
     if marks is not None:
         view["marks"] = {
-            "title": marks(activity.title),
-            "prompt": marks(activity.prompt),
-            "options": [marks(o) for o in view["options"]],
+            "title": marks(activity.title, text_language),
+            "prompt": marks(activity.prompt, text_language),
+            # the scale's labels are the phone's own words
+            "options": [
+                marks(o, None if activity.kind is ActivityKind.SCALE else text_language)
+                for o in view["options"]
+            ],
         }
     return view
 
@@ -342,8 +364,9 @@ def screen_state(
     return state
 
 
-def phone_state(room: Room, mark: Marks) -> dict[str, Any]:
-    """The `activity` message: what the room looks at now, for every phone of a session."""
+def phone_state(room: Room, mark: Marks, translation: Translation | None = None) -> dict[str, Any]:
+    """The `activity` message: what the room looks at now, for every phone of a session
+    that reads the session's language, or (with a `translation`) another one."""
     session = room.session
     current = room.activity(session.current_activity_id)
     case = room.cases.get(current.case_id) if current and current.case_id is not None else None
@@ -351,7 +374,15 @@ def phone_state(room: Room, mark: Marks) -> dict[str, Any]:
     return {
         "type": "activity",
         "version": session.version,
-        "activity": marked_activity(current, session.language, case, mark, topics_of(room))
+        "activity": marked_activity(
+            current,
+            session.language,
+            case,
+            mark,
+            topics_of(room),
+            translation,
+            room.activities,
+        )
         if current
         else None,
         "segment": {"title": segment.title} if segment else None,

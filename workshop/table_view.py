@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from workshop.hybrid import meeting_view
+from workshop.hybrid import meeting_view, name_in
 from workshop.stations import table_frame
 from workshop.store.base import TableRoom
 from workshop.table_answers import table_part
@@ -18,11 +18,13 @@ def member_view(room: TableRoom) -> list[dict[str, Any]]:
     return [{"id": p.id, "number": p.number, "name": p.name} for p in room.members]
 
 
-def table_state(room: TableRoom) -> dict[str, Any]:
+def table_state(room: TableRoom, language: str | None = None) -> dict[str, Any]:
+    """`language`: the one the table's phones chose (None: the session's), for its name."""
     activity = room.activity
+    name = name_in(room.table.name, language)
     return {
         "type": "table",
-        "table": {"number": room.table.number, "name": room.table.name, "kind": room.table.kind},
+        "table": {"number": room.table.number, "name": name, "kind": room.table.kind},
         # a digital table's video meetings: its own, the plenary's, which one now (hybrid.py)
         "meeting": meeting_view(room.table, room.session, activity, time.time(), room.position),
         "members": member_view(room),

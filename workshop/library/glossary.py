@@ -1,7 +1,9 @@
 """Finding glossary terms in running text, by the rule in docs/cases.md.
 
 A word shows a term when it is the term or one of its forms, alone or followed by one of the
-language's regular endings; case is ignored and only whole words count. A term of several
+language's regular endings; case is ignored and only whole words count, except for an
+abbreviation (a form written in capitals, "AS", "IKS"), which is found only in capitals: the
+English "as" is no company. A term of several
 words is found as the phrase, with any amount of white space between its words and the
 ending on its last word. Where two finds overlap, the longer wins.
 """
@@ -29,6 +31,12 @@ class Match:
     start: int
     end: int
     term_id: str
+
+
+def _is_abbreviation(word: str) -> bool:
+    """A short word in capitals, such as "AS", "IKS" or "ØP"."""
+    word = word.strip()
+    return 2 <= len(word) <= 6 and " " not in word and word.isupper()
 
 
 def _key(word: str) -> str:
@@ -62,6 +70,7 @@ class Glossary:
         self.language = language
         self.terms: dict[str, Term] = {}
         self._owner: dict[str, str] = {}  # written word (see _key) -> term id
+        self._capitals: set[str] = set()  # the keys of abbreviations: found in capitals only
         endings = ENDINGS.get(language, ENDINGS["nb"])
         self._endings = ("", *sorted((e.lower() for e in endings), key=len))
         for term in terms:
@@ -71,6 +80,8 @@ class Glossary:
             for word in (term.term, *term.forms):
                 if word.strip():
                     self._owner.setdefault(_key(word), term.id)
+                    if _is_abbreviation(word):
+                        self._capitals.add(_key(word))
         self._pattern = self._compile()
 
     def _compile(self) -> re.Pattern[str] | None:
@@ -144,6 +155,8 @@ class Glossary:
             else:
                 continue
             if base in self._owner:
+                if base in self._capitals and not found[: len(base)].isupper():
+                    return None  # "as", not "AS"
                 return self._owner[base]
         return None
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workshop.library.everyday import EVERYDAY_NAME, load_allowed
 from workshop.library.locate import syntax_error_position, syntax_error_reason
 from workshop.library.model import LANGUAGES, Agenda, Case, Term
 from workshop.library.problems import Problem
@@ -161,13 +162,14 @@ def load_folder(root: Path) -> Loaded:
         if terms is not None and language is not None:
             loaded.terms[language] = terms
     for path in sorted(root.glob("*.toml")):
-        if path.name != TAGS_NAME and glossary_language(path) is None:
+        if path.name not in (TAGS_NAME, EVERYDAY_NAME) and glossary_language(path) is None:
             loaded.problems.append(
                 Problem(
                     path,
                     1,
                     "not a file of the library layout — put a case in library/, an agenda in "
-                    "agendas/; only glossary.<language>.toml and tags.toml live at the top",
+                    "agendas/; only glossary.<language>.toml, tags.toml and everyday.toml live "
+                    "at the top",
                 )
             )
     return loaded
@@ -182,6 +184,8 @@ def load_file(path: Path) -> Loaded:
     if path.name == TAGS_NAME:
         tags, loaded.problems = load_tags(path)
         loaded.tags = tags or {}
+    elif path.name == EVERYDAY_NAME:
+        loaded.problems = load_allowed(path)[1]
     elif (language := glossary_language(path)) is not None:
         nb_path = path.with_name("glossary.nb.toml")
         nb_ids = _term_ids(nb_path) if language != "nb" and nb_path.is_file() else None

@@ -20,6 +20,7 @@ from workshop.web.guard import (
     remember_code,
     workshop,
 )
+from workshop.web.language import chosen
 
 
 class NotLoggedIn(DomainError):
@@ -146,7 +147,8 @@ async def tables(request: Request) -> JSONResponse:
     session = await find_session_guarded(request, request.path_params["code"])
     service = workshop(request)
     questions = await service.seating.questions(session)  # asked before seating
-    return JSONResponse({"tables": await service.tables(session), "questions": questions})
+    listed = await service.tables(session, chosen(request))  # names in the phone's words
+    return JSONResponse({"tables": listed, "questions": questions})
 
 
 async def join(request: Request) -> JSONResponse:
@@ -161,7 +163,7 @@ async def join(request: Request) -> JSONResponse:
             "participant_id": participant.id,
             "token": token,
             "table": participant.table,
-            "welcome": await service.welcome(session, participant),
+            "welcome": await service.welcome(session, participant, chosen(request)),
         },
         status_code=201,
     )

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from workshop.auth import LoginThrottle
 from workshop.errors import N_, DomainError, NotFound
 from workshop.hub import Hubs, LocalBroadcast
-from workshop.i18n import gettext_for, negotiate
+from workshop.i18n import gettext_for
 from workshop.library import load_library
 from workshop.services import Workshop
 from workshop.settings import Settings
@@ -34,6 +34,7 @@ from workshop.web import (
     over_time_api,
     pages,
     participant_pages,
+    plain_pages,
     plan_api,
     posts_api,
     report_pages,
@@ -47,6 +48,7 @@ from workshop.web import (
 from workshop.web.bodylimit import BodyLimit
 from workshop.web.connections import Heartbeat
 from workshop.web.guard import FailedGuesses
+from workshop.web.language import error_language
 from workshop.web.logins import LoginCookies
 from workshop.web.origin import OriginGuard
 from workshop.web.templating import make_templates
@@ -97,7 +99,7 @@ class Static(StaticFiles):
 async def domain_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, DomainError)
     if request.url.path.startswith("/api/"):
-        lang = negotiate(request.headers.get("accept-language"))
+        lang = error_language(request)  # the phone's chosen language, else the browser's
         message = gettext_for(lang, error.message, **error.params)
         headers = getattr(error, "headers", None)  # Retry-After of a 429
         return JSONResponse({"error": message}, status_code=error.status, headers=headers)
@@ -141,8 +143,8 @@ def create_app(settings: Settings, store: Store) -> Starlette:
     hubs: Hubs
     service: Workshop
 
-    async def render(session_id: int, channel: str) -> str | None:
-        return await service.render(session_id, channel)
+    async def render(session_id: int, channel: str, language: str | None) -> str | None:
+        return await service.render(session_id, channel, language)
 
     hubs = Hubs(render, settings.tick_seconds)
     heartbeat = Heartbeat(settings.quiet_seconds)
@@ -191,6 +193,7 @@ def create_app(settings: Settings, store: Store) -> Starlette:
             *report_pages.routes,
             *pages.routes,
             *participant_pages.routes,
+            *plain_pages.routes,  # the phone page without JavaScript
             Mount("/static", Static(directory=settings.static_dir), name="static"),
         ],
         middleware=[

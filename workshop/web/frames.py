@@ -41,11 +41,13 @@ async def handle(
     participant: Participant | None,
     text: str,
     limiter: SubmitLimiter,
+    language: str | None = None,
 ) -> Reply:
     """The answer to one frame: an ack, a pong, an error, or None for a heartbeat's pong;
     and a reason to close the socket, for a sender that floods. Never raises: an unexpected
     failure is logged and answered with an error that asks the phone to send it again."""
     client_id = None
+    language = language or session.language  # the phone's, else the session's
     try:
         message = messages.parse(text)
         if isinstance(message, PongMessage):
@@ -57,7 +59,7 @@ async def handle(
             raise FrameError(N_("Only participants send answers."), id=client_id)
         verdict = limiter.take((session.id, participant.id))
         if not verdict.allowed:
-            refusal = gettext_for(session.language, TOO_FAST)
+            refusal = gettext_for(language, TOO_FAST)
             reply = messages.error(refusal, client_id, retry_after=verdict.retry_after)
             return (reply,), FLOODING if verdict.flooding else None
         if isinstance(message, VoteMessage):
@@ -81,9 +83,9 @@ async def handle(
         return (messages.ack(client_id),), None
     except DomainError as error:
         client_id = getattr(error, "id", None) or client_id
-        text = gettext_for(session.language, error.message, **error.params)
+        text = gettext_for(language, error.message, **error.params)
         return (messages.error(text, client_id, retry=error.retry),), None
     except Exception:
         log.exception("a frame in session %s", session.id)
-        failed = gettext_for(session.language, FAILED)
+        failed = gettext_for(language, FAILED)
         return (messages.error(failed, client_id, retry=True),), None

@@ -17,6 +17,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from starlette.requests import HTTPConnection
+
 # A pause of at least this share of the last `retry_after` (and of one refill) counts as
 # having waited: a frame that the network delayed a little still clears the strikes.
 PAUSE_SHARE = 0.5
@@ -176,3 +178,14 @@ class Tarpit:
                 self._held[key] = left
             else:
                 del self._held[key]
+
+
+def submit_limiter(conn: HTTPConnection) -> SubmitLimiter:
+    """The app's one limiter of submissions, made on first use from the settings and shared
+    by the sockets and the simple page's forms (one participant, one budget)."""
+    state = conn.app.state
+    limiter: SubmitLimiter | None = getattr(state, "submit_limiter", None)
+    if limiter is None:
+        settings = state.settings
+        limiter = state.submit_limiter = SubmitLimiter(settings.submit_rate, settings.submit_burst)
+    return limiter

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from workshop.domain import Facilitator, Session
 from workshop.errors import N_, DomainError, Invalid, NotFound
 from workshop.hybrid import ROOM
-from workshop.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext_for, negotiate
+from workshop.i18n import gettext_for
 from workshop.services import console_url, join_url, screen_url
 from workshop.web.api import NotLoggedIn, over_time_places
 from workshop.web.guard import (
@@ -24,29 +24,23 @@ from workshop.web.guard import (
     remember_code,
     workshop,
 )
+from workshop.web.language import asked, page_language, remember
 from workshop.web.logins import log_in, log_out, login_token
-
-
-def page_language(request: Request, session: Session | None = None) -> str:
-    wanted = request.query_params.get("lang")
-    if wanted in LANGUAGES:
-        return wanted
-    if session is not None:
-        return session.language
-    return negotiate(request.headers.get("accept-language"), DEFAULT_LANGUAGE)
 
 
 def render(
     request: Request, name: str, lang: str, status_code: int = 200, **context: Any
 ) -> Response:
     templates = request.app.state.templates
-    return templates.TemplateResponse(
+    response = templates.TemplateResponse(
         request,
         name,
         {"lang": lang, **context},
         status_code=status_code,
         headers={"Cache-Control": "no-store"},
     )
+    remember(request, response)  # a language chosen with ?lang= sticks on this device
+    return response
 
 
 def error_page(request: Request, error: DomainError, lang: str | None = None) -> Response:
@@ -309,7 +303,7 @@ async def screen_page(request: Request) -> Response:
     return render(
         request,
         "screen.html",
-        page_language(request, session),
+        asked(request) or session.language,  # the room's screen follows its session
         session=session_context(session),
         join_url=join_url(session),
         key=key,

@@ -15,7 +15,8 @@ from workshop.i18n import gettext_for
 from workshop.qr import qr_svg
 from workshop.services import join_url
 from workshop.web.guard import find_session_guarded, workshop
-from workshop.web.pages import error_page, page_language, render, session_context
+from workshop.web.language import choices, page_language
+from workshop.web.pages import error_page, render, session_context
 
 
 async def screen_viewer_page(request: Request) -> Response:
@@ -63,14 +64,16 @@ async def join_page(request: Request) -> Response:
     # ?from=home: joining from home, at a digital table (hybrid.py)
     remote = request.query_params.get("from") == HOME
     service = workshop(request)
-    tables = await service.tables(session)
+    lang = page_language(request, session)  # the phone's own choice, else the session's
+    tables = await service.tables(session, lang)
     if not any(t["kind"] == ROOM for t in tables):
         remote = True  # an all-digital session: everybody joins from where they are
     kind = DIGITAL if remote else ROOM
     return render(
         request,
         "join.html",
-        page_language(request, session),
+        lang,
+        languages=choices(request, lang),  # one tap to another language (web/language.py)
         session=session_context(session),
         tables=[t for t in tables if t["kind"] == kind],
         table=int(table) if table.isdigit() else None,

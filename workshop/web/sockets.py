@@ -25,7 +25,8 @@ from workshop.services import Workshop
 from workshop.web.connections import TRY_AGAIN_LATER, Heartbeat, Sender
 from workshop.web.frames import FAILED, FLOODING, handle
 from workshop.web.guard import current_facilitator, find_session_guarded, workshop
-from workshop.web.limits import SubmitLimiter, Tarpit
+from workshop.web.language import chosen as chosen_language
+from workshop.web.limits import SubmitLimiter, Tarpit, submit_limiter
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +47,6 @@ async def _refuse(ws: WebSocket, language: str, reason: str) -> None:
     looks like a network error to a browser)."""
     await ws.accept()
     await ws.close(POLICY_VIOLATION, gettext_for(language, reason))
-
-
-def submit_limiter(ws: WebSocket) -> SubmitLimiter:
-    """The app's one limiter of submissions (made on first use from the settings)."""
-    state = ws.app.state
-    limiter: SubmitLimiter | None = getattr(state, "submit_limiter", None)
-    if limiter is None:
-        settings = state.settings
-        limiter = state.submit_limiter = SubmitLimiter(settings.submit_rate, settings.submit_burst)
-    return limiter
 
 
 def tarpit(ws: WebSocket) -> Tarpit:
@@ -102,10 +93,12 @@ async def _serve(
     connect_key: str | None = None,
     facilitator_id: int | None = None,
     viewer: Participant | None = None,
+    chosen: str | None = None,
 ) -> None:
     """Subscribe, then send `first` (the full state), then answer frames until the end.
     A `viewer` is a participant watching the screen (VIEWERS): the socket is theirs, so
-    removing them closes it, but it sits at no table and sends no answers.
+    removing them closes it, but it sits at no table and sends no answers. `chosen` is the
+    language a phone chose (web/language.py): its snapshots, replies and errors follow it.
 
     Subscribing before reading the first state means no change can fall between the two;
     a snapshot older than the first one may still follow, and clients drop it by version.
@@ -116,9 +109,10 @@ async def _serve(
     outbox = sender.outbox
     heartbeat: Heartbeat = ws.app.state.heartbeat
     heartbeat.watch(sender)
+    outbox.language = chosen
     hub = service.hubs.get(session.id)
     hub.subscribe(channel, outbox)
-    language = session.language
+    language = chosen or session.language
     limiter = submit_limiter(ws)
     key = (session.id, participant.id) if participant is not None else None
     if participant is not None:
@@ -145,7 +139,7 @@ async def _serve(
                 error = gettext_for(language, N_("Send text frames with JSON."))
                 outbox.send(messages.error(error))
                 continue
-            replies, close = await handle(service, session, participant, text, limiter)
+            replies, close = await handle(service, session, participant, text, limiter, language)
             for reply in replies:
                 outbox.send(reply)
             if close is None and outbox.overflowed and key is not None and limiter.refusing(key):
@@ -214,17 +208,21 @@ async def participant_socket(ws: WebSocket) -> None:
         await _refuse(ws, "nb", N_("There is no session with this code."))
         return
     participant = await service.participant(session, ws.query_params.get("token"))
+    language = chosen_language(ws)  # the phone's own language, if it chose one
     if participant is None:
-        await _refuse(ws, session.language, N_("This seat is no longer valid. Join again."))
+        await _refuse(
+            ws, language or session.language, N_("This seat is no longer valid. Join again.")
+        )
         return
     await _serve(
         ws,
         service,
         session,
         PHONES,
-        lambda: service.welcome(session, participant),
+        lambda: service.welcome(session, participant, language),
         participant,
         connect_key,
+        chosen=language,
     )
 
 
