@@ -21,7 +21,7 @@ from playwright.async_api import Browser
 from tests.chromium import ARTIFACTS
 from tests.live import Phone, Server, add_activity, login, new_id, new_session, results
 from workshop import report
-from workshop.settings import ROOT
+from workshop.resources import STATIC, TEMPLATES
 from workshop.web.report_pages import make_pdf
 from workshop.web.templating import make_templates
 
@@ -426,12 +426,12 @@ def test_the_evaluation_summary_is_rendered_from_the_contract_shape():
     assert [row.bars[0].value for row in again["chart"].rows] == ["3 (75 %)", "0 (0 %)", "1 (25 %)"]
     assert comment["texts"] == ["Mer tid til <b>dilemmaer</b>", "Kortere pauser"]
 
-    templates = make_templates(ROOT / "templates", ROOT / "static")
+    templates = make_templates(TEMPLATES, STATIC)
     html = templates.get_template("report.html").render(lang="nb", report=model, links={}, pdf=True)
     assert "Mer tid til &lt;b&gt;dilemmaer&lt;/b&gt;" in html
     assert "<b>" not in html
     assert "Evaluering" in html
-    pdf = make_pdf(html, ROOT / "static" / "report.css")
+    pdf = make_pdf(html, STATIC / "report.css")
     assert pdf.startswith(b"%PDF")
     text = subprocess.run(
         [PDFTOTEXT, "-", "-"], input=pdf, capture_output=True, check=True
