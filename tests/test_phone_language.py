@@ -144,8 +144,7 @@ async def test_each_phone_gets_the_case_in_the_language_it_chose(
     assert welcome["participant"]["table"]["name"].startswith("Table ")
     await again.send({"type": "vote", "id": new_id(), "activity": 999999, "option": 0})
     error = await again.wait_for(lambda m: m["type"] == "error")
-    assert "activity" in error["message"].lower() or "question" in error["message"].lower()
-    assert not any(word in error["message"] for word in ("Denne", "finnes", "Dette"))
+    assert error["message"] == "This session has no such activity."
     await again.close()
     for socket in sockets.values():
         await socket.close()

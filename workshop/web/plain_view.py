@@ -21,8 +21,8 @@ from starlette.responses import Response
 
 from workshop.domain import Session
 from workshop.errors import N_, Invalid
-from workshop.i18n import LANGUAGES, translations
-from workshop.web.language import choices
+from workshop.i18n import translations
+from workshop.web.language import asked, choices
 from workshop.web.logins import secure
 
 SEAT_COOKIE = "workshop-seat"
@@ -94,8 +94,8 @@ def evaluation_answers(questions: Sequence[Any], form: FormData) -> dict[str, An
 
 def page_url(request: Request, session: Session, path: str = "", **query: str) -> str:
     """A plain page of this session, keeping the language the phone asked for."""
-    lang = request.query_params.get("lang")
-    if lang in LANGUAGES:
+    lang = asked(request)
+    if lang is not None:
         query = {"lang": lang, **query}
     url = f"/j/{session.code}/plain{path}"
     return f"{url}?{urlencode(query)}" if query else url
