@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DB     ?= workshop.db
 
-.PHONY: run test lint browser axe pdf-libs pdf-tools messages clean bench bench-full bench-abuse \
+.PHONY: run test lint browser axe services pdf-libs pdf-tools messages clean bench bench-full bench-abuse \
 	bench-report bench-evaluations bench-notes bench-reseat vendor-yjs
 
 $(BIN)/activate:
@@ -44,6 +44,14 @@ debian = missing=$$(for p in $(1); do \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; }
 
+# PostgreSQL and Redis for the tests of several processes (tests/services.py): the ones given
+# by WORKSHOP_TEST_PG / WORKSHOP_TEST_REDIS, or answering on 5432 / 6379, or else throwaway
+# servers the tests start from Debian's packages, installed here only in that last case.
+answers = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
+services: $(VENV)/.installed-test
+	@[ -n "$$WORKSHOP_TEST_PG" ] || $(call answers,5432) || { $(call debian,postgresql); }
+	@[ -n "$$WORKSHOP_TEST_REDIS" ] || $(call answers,6379) || { $(call debian,redis-server); }
+
 pdf-libs:
 	@$(call debian,$(PDF_LIBS))
 
@@ -61,7 +69,7 @@ $(AXE_STAMP):
 
 axe: $(AXE_STAMP)
 
-test: $(VENV)/.installed-test browser pdf-tools axe
+test: $(VENV)/.installed-test browser pdf-tools axe services
 	$(BIN)/ruff check workshop tests bench
 	$(BIN)/python -m pytest -q
 

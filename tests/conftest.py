@@ -7,6 +7,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser
 
+from tests import services
 from tests.chromium import chromium
 from tests.live import Server, add_facilitator, login
 
@@ -42,3 +43,23 @@ async def browser() -> AsyncIterator[Browser]:
     """Debian's Chromium for one test (tests/chromium.py)."""
     async with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="session")
+def postgres_base() -> Iterator[str]:
+    """A PostgreSQL URL for the run (tests/services.py); add a schema with `schema_url`."""
+    with services.postgres() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_base: str) -> str:
+    """A PostgreSQL URL with a schema of this test's own."""
+    return services.schema_url(postgres_base)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A Redis URL for the run (tests/services.py)."""
+    with services.redis() as url:
+        yield url
