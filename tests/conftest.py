@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -13,9 +15,14 @@ from tests.live import Server, add_facilitator, login
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Server]:
     """One real server for the tests that need no restart; each test makes its own session."""
-    db = tmp_path_factory.mktemp("server") / "workshop.db"
+    db: Path | str = tmp_path_factory.mktemp("server") / "workshop.db"
+    if os.environ.get("WORKSHOP_TEST_STORE") == "postgresql":
+        # The shared server's tests on PostgreSQL: WORKSHOP_TEST_STORE=postgresql pytest …
+        db = services.schema_url(request.getfixturevalue("postgres_base"))
     add_facilitator(db, "anna")
     add_facilitator(db, "bjorn")
     # Many tests try wrong codes on purpose; the throttle has a test of its own.
@@ -50,6 +57,7 @@ def postgres_base() -> Iterator[str]:
     """A PostgreSQL URL for the run (tests/services.py); add a schema with `schema_url`."""
     with services.postgres() as url:
         yield url
+        services.drop_schemas(url)
 
 
 @pytest.fixture

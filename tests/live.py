@@ -8,6 +8,7 @@ import os
 import queue
 import subprocess
 import sys
+import tempfile
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ class Server:
 
     def __init__(
         self,
-        db: Path,
+        db: Path | str,  # a SQLite file or a database URL
         port: int = 0,
         env: dict[str, str] | None = None,
         args: list[str] | None = None,
@@ -112,8 +113,13 @@ class Server:
                 self.kill()
 
 
-def add_facilitator(db: Path, name: str, password: str = PASSWORD) -> None:
-    secret = db.parent / f"{name}.password"
+        if log := os.environ.get("WORKSHOP_TEST_SERVER_LOG"):  # what the servers said, kept
+            with open(log, "a", encoding="utf-8") as out:
+                out.writelines(self.output)
+def add_facilitator(db: Path | str, name: str, password: str = PASSWORD) -> None:
+    """Through the CLI; `db` is a SQLite file or a database URL."""
+    folder = db.parent if isinstance(db, Path) else Path(tempfile.mkdtemp())
+    secret = folder / f"{name}.password"
     secret.write_text(password)
     subprocess.run(
         [

@@ -182,8 +182,22 @@ def redis() -> Iterator[str]:
             yield url
 
 
+_schemas: set[str] = set()  # made by this run: dropped when it ends (`drop_schemas`)
+
+
 def schema_url(base: str, schema: str | None = None) -> str:
     """`base` with a schema of its own (created on first connect by the store)."""
     schema = schema or f"t_{uuid.uuid4().hex[:16]}"
+    _schemas.add(schema)
     joiner = "&" if "?" in base else "?"
     return f"{base}{joiner}options={quote(f'-csearch_path={schema}')}"
+
+
+def drop_schemas(base: str) -> None:
+    """Drop the schemas this run's tests made, so a shared server keeps no test data."""
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as db:
+        for schema in sorted(_schemas):
+            db.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    _schemas.clear()

@@ -37,6 +37,10 @@ def uncut(read: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
 
 
 class Connection:
+    # The SQL dialect the connections speak: the few queries that differ ask (PostgreSQL's
+    # store runs these same modules through store/postgres/dialect.py).
+    dialect = "sqlite"
+
     def __init__(self, path: str) -> None:
         self.path = path
         self._reader: aiosqlite.Connection | None = None

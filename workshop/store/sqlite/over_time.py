@@ -23,6 +23,33 @@ SESSION_DATE = (
     "COALESCE((SELECT MIN(d.started_at) FROM plan_days d WHERE d.session_id = s.id), s.created_at)"
 )
 
+# The month (UTC) of a time in seconds, as "2026-03".
+MONTH_OF = {
+    "sqlite": "strftime('%Y-%m', at, 'unixepoch')",
+    "postgresql": "to_char(to_timestamp(at) AT TIME ZONE 'UTC', 'YYYY-MM')",
+}
+# The keys of an evaluation's free-text questions (its `questions` are a JSON list).
+TEXT_QUESTIONS = {
+    "sqlite": (
+        "SELECT json_extract(q.value, '$.key')"
+        " FROM evaluations e JOIN activities a ON a.id = e.activity_id, json_each(a.questions) q"
+        " WHERE e.id = evaluation_answers.evaluation_id AND json_extract(q.value, '$.kind') = 'text'"
+    ),
+    "postgresql": (
+        "SELECT q.value ->> 'key'"
+        " FROM evaluations e JOIN activities a ON a.id = e.activity_id,"
+        " jsonb_array_elements(CAST(a.questions AS jsonb)) q"
+        " WHERE e.id = evaluation_answers.evaluation_id AND q.value ->> 'kind' = 'text'"
+    ),
+}
+
+
+def count_when(key: str, also: str = "") -> str:
+    """How many answers `x` have `key` (and meet `also`): a count in both dialects, where
+    SQLite's `SUM(x.key = …)` would not be PostgreSQL."""
+    return f"COUNT(CASE WHEN x.key = '{key}' {also} THEN 1 END)"
+
+
 # The links a row can have to a session; deletion follows them (see delete_session).
 LINKS = ("session_id", "activity_id", "participant_id", "vote_id", "evaluation_id")
 
@@ -30,6 +57,15 @@ LINKS = ("session_id", "activity_id", "participant_id", "vote_id", "evaluation_i
 def _columns(db: sqlite3.Connection) -> dict[str, set[str]]:
     """Every table of the schema with its columns: deletion reads the schema as it is, so a
     table a later migration adds with a link to a session is deleted too."""
+    if getattr(db, "dialect", "sqlite") == "postgresql":
+        columns: dict[str, set[str]] = {}
+        for table, column in fetchall(
+            db,
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema()",
+        ):
+            columns.setdefault(table, set()).add(column)
+        return columns
     tables = fetchall(
         db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     )
@@ -201,11 +237,7 @@ class OverTime(Connection):
                     "DELETE FROM evaluation_answers WHERE evaluation_id IN"
                     " (SELECT e.id FROM evaluations e JOIN activities a ON a.id = e.activity_id"
                     "  WHERE a.session_id = :s)"
-                    " AND key IN (SELECT json_extract(q.value, '$.key')"
-                    "  FROM evaluations e JOIN activities a ON a.id = e.activity_id,"
-                    "  json_each(a.questions) q"
-                    "  WHERE e.id = evaluation_answers.evaluation_id"
-                    "  AND json_extract(q.value, '$.kind') = 'text')",
+                    f" AND key IN ({TEXT_QUESTIONS[self.dialect]})",
                     params,
                 )
                 db.execute("UPDATE sessions SET texts_deleted_at = :now WHERE id = :s", params)
@@ -220,14 +252,14 @@ class OverTime(Connection):
     async def evaluation_counts(self, where: EvaluationFilter) -> EvaluationCounts:
         """Counts per month of the sessions' date (UTC) over the latest answer of each
         participant to each evaluation of the sessions `where` picks."""
-        conditions, params = ["1"], []  # type: ignore[var-annotated]
+        conditions, params = ["1 = 1"], []  # type: ignore[var-annotated]
         if where.facilitator_id is not None:
             conditions.append("s.facilitator_id = ?")
             params.append(where.facilitator_id)
         if where.region is not None:
             conditions.append("s.region = ? COLLATE NOCASE")
             params.append(where.region)
-        dated = ["1"]
+        dated = ["1 = 1"]
         if where.start is not None:
             dated.append("at >= ?")
             params.append(where.start)
@@ -235,9 +267,9 @@ class OverTime(Connection):
             dated.append("at < ?")
             params.append(where.end)
         picked = (
-            "WITH picked AS (SELECT id, strftime('%Y-%m', at, 'unixepoch') AS month FROM"
+            f"WITH picked AS (SELECT id, {MONTH_OF[self.dialect]} AS month FROM"
             f" (SELECT s.id, {SESSION_DATE} AS at FROM sessions s"
-            f"  WHERE {' AND '.join(conditions)}) WHERE {' AND '.join(dated)}),"
+            f"  WHERE {' AND '.join(conditions)}) AS dated WHERE {' AND '.join(dated)}),"
             " ev AS (SELECT a.id AS activity_id, p.id AS session_id, p.month FROM activities a"
             "  JOIN picked p ON p.id = a.session_id WHERE a.kind = 'evaluation'),"
             " latest AS (SELECT ev.month, b.evaluation_id FROM ev"
@@ -271,9 +303,9 @@ class OverTime(Connection):
                     month(row[0]).responses = row[1]
                 for row in await self._all(
                     f"{picked} SELECT l.month,"
-                    " SUM(x.key = 'useful'), SUM(x.key = 'useful' AND x.number >= 4),"
-                    " SUM(x.key = 'engaged'), SUM(x.key = 'engaged' AND x.number >= 4),"
-                    " SUM(x.key = 'again'), SUM(x.key = 'again' AND x.text = 'yes')"
+                    f" {count_when('useful')}, {count_when('useful', 'AND x.number >= 4')},"
+                    f" {count_when('engaged')}, {count_when('engaged', 'AND x.number >= 4')},"
+                    f" {count_when('again')}, {count_when('again', 'AND x.text = ' + repr('yes'))}"
                     " FROM latest l JOIN evaluation_answers x ON x.evaluation_id = l.evaluation_id"
                     " WHERE x.key IN ('useful', 'engaged', 'again') GROUP BY l.month",
                     params,

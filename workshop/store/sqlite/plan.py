@@ -96,7 +96,8 @@ class Plan(Connection):
         def op(db: sqlite3.Connection) -> list[tuple[int, list[tuple[int | None, list[int]]]]]:
             db.executemany(
                 "INSERT INTO plan_days (session_id, day, start) VALUES (?, ?, ?)"
-                " ON CONFLICT DO UPDATE SET start = excluded.start WHERE start = ''",
+                " ON CONFLICT (session_id, day) DO UPDATE SET start = excluded.start"
+                " WHERE plan_days.start = ''",
                 [(session_id, day, start) for day, start in (days or {}).items()],
             )
             made = []
@@ -349,8 +350,8 @@ class Plan(Connection):
                 db.execute(
                     "INSERT INTO plan_days (session_id, day, started_at)"
                     " SELECT session_id, day, ? FROM segments WHERE id = ? AND session_id = ?"
-                    " ON CONFLICT DO UPDATE SET started_at = COALESCE(started_at,"
-                    " excluded.started_at)",
+                    " ON CONFLICT (session_id, day) DO UPDATE SET started_at ="
+                    " COALESCE(plan_days.started_at, excluded.started_at)",
                     (time.time(), current_segment_id, session_id),
                 )
             db.execute("UPDATE sessions SET closing = ? WHERE id = ?", (int(closing), session_id))

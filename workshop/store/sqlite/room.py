@@ -95,13 +95,14 @@ class RoomReads(Connection):
         for row in await self._all(
             "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY activity_id, hidden"
             " ORDER BY created_at DESC, rowid DESC) AS n, rowid AS r FROM posts"
-            f" WHERE activity_id IN ({marks})) WHERE n <= ? ORDER BY created_at DESC, r DESC",
+            f" WHERE activity_id IN ({marks})) AS ranked WHERE n <= ?"
+            " ORDER BY created_at DESC, r DESC",
             [*ids, ROOM_POSTS],
             db,
         ):
             room.posts.setdefault(row["activity_id"], []).append(post_from(row))
         for row in await self._all(
-            "SELECT activity_id, table_number, COUNT(*), SUM(hidden = 0),"
+            "SELECT activity_id, table_number, COUNT(*), COUNT(CASE WHEN hidden = 0 THEN 1 END),"
             " COUNT(DISTINCT participant_id),"
             " COUNT(DISTINCT CASE WHEN hidden = 0 THEN participant_id END)"
             f" FROM posts WHERE activity_id IN ({marks}) GROUP BY activity_id, table_number",
@@ -116,7 +117,7 @@ class RoomReads(Connection):
             " v.table_number, v.option, v.why, v.id, ROW_NUMBER() OVER (PARTITION BY b.activity_id"
             " ORDER BY v.created_at DESC, v.rowid DESC) AS n FROM ballots b"
             f" JOIN votes v ON v.id = b.vote_id WHERE b.activity_id IN ({marks})"
-            " AND v.why != '') WHERE n <= ? ORDER BY activity_id, n",
+            " AND v.why != '') AS ranked WHERE n <= ? ORDER BY activity_id, n",
             [*ids, ROOM_POSTS],
             db,
         ):

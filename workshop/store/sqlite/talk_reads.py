@@ -31,7 +31,7 @@ class TableTalkReads(Connection):
         # Few reads: every table of a session is rendered again when the room moves on.
         row = await self._one(
             "SELECT h.raised_at, h.raised_by, r.activity_id, r.tables, r.position, r.seconds,"
-            " r.turn_started_at FROM (SELECT 1)"
+            " r.turn_started_at FROM (SELECT 1) AS one"
             " LEFT JOIN table_hands h ON h.session_id = ? AND h.table_number = ?"
             " LEFT JOIN table_rounds r ON r.session_id = ?",
             (session_id, number, session_id),
@@ -45,7 +45,7 @@ class TableTalkReads(Connection):
             return talk
         row = await self._one(
             "SELECT n.state, n.text, s.participant_id, s.chosen, n.hidden, n.generation"
-            " FROM (SELECT 1)"
+            " FROM (SELECT 1) AS one"
             " LEFT JOIN table_notes n ON n.activity_id = ? AND n.table_number = ?"
             " LEFT JOIN spokespersons s ON s.activity_id = ? AND s.table_number = ?",
             (activity.id, number, activity.id, number),
@@ -81,7 +81,7 @@ class TableTalkReads(Connection):
                     # Numbered in one pass (NUMBER counts per row: slow for a big room).
                     "SELECT id, session_id, table_number, name, created_at, number FROM"
                     " (SELECT *, ROW_NUMBER() OVER (ORDER BY id) AS number FROM participants"
-                    " WHERE session_id = ?) WHERE removed_at IS NULL ORDER BY id",
+                    " WHERE session_id = ?) AS numbered WHERE removed_at IS NULL ORDER BY id",
                     (session_id,),
                     db,
                 ):
