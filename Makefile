@@ -125,6 +125,10 @@ vendor-yjs:
 	  --banner:js='// Yjs $(YJS_VERSION) with lib0 $(LIB0_VERSION) (MIT, see LICENSE.yjs and LICENSE.lib0), one ES module made by `make vendor-yjs`.' \
 	  --outfile=$(CURDIR)/static/vendor/yjs.js && \
 	cp node_modules/yjs/LICENSE $(CURDIR)/static/vendor/LICENSE.yjs && \
+# What a console receives during a 2,000-phone vote burst with the two-day plan (issue 19).
+bench-console: $(VENV)/.installed-test
+	$(BIN)/python -m bench.console_bytes --phones 2000 --window 5
+
 	cp node_modules/lib0/LICENSE $(CURDIR)/static/vendor/LICENSE.lib0; \
 	status=$$?; rm -rf $$tmp; exit $$status
 

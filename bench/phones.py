@@ -208,6 +208,8 @@ class Watcher:
                     self.states.append((now, activity.get("id"), activity.get("answered", 0)))
                     self._first.set()
                     self._changed.set()
+                elif message.get("type") == "live":  # a console's first (console_feed.py)
+                    self._first.set()
         except ConnectionClosed:
             pass
 

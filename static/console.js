@@ -2,6 +2,7 @@
 // plan with live results under each activity, and the screen controls.
 import { h, replace, readJSON, fmt } from "./dom.js";
 import { connect } from "./socket.js";
+import { createFeed } from "./console-feed.js";
 import { postJSON, patchJSON, getJSON, deleteJSON } from "./api.js";
 import { titleOf } from "./console-activity.js";
 import { setupForm } from "./console-form.js";
@@ -245,8 +246,13 @@ function wire() {
   setupGlossary({ terms: () => (state && state.terms) || {}, S });
 }
 
+// The socket sends the plan when it changes and the live figures as deltas (console-feed.js).
+let socket = null;
+const feed = createFeed({ onState: draw, onLost: () => socket && socket.reconnectNow() });
+
 function drawConnection(status) {
   if (status === "open") version = -1; // a restarted server may count versions from anew
+  if (status === "open") feed.reset(); // each connection starts with its own full frames
   const pill = $("live");
   pill.dataset.status = status;
   pill.textContent = status === "open" ? S.live : S.reconnecting;
@@ -255,8 +261,8 @@ function drawConnection(status) {
 
 wire();
 draw(state);
-connect(`/ws/${encodeURIComponent(page.code)}/console`, {
-  onMessage: (m) => { if (m.type === "state") draw(m); },
+socket = connect(`/ws/${encodeURIComponent(page.code)}/console`, {
+  onMessage: (m) => { if (!feed.receive(m) && m.type === "state") draw(m); },
   onStatus: drawConnection,
   onRefused: (reason) => {
     const banner = $("logged-out");

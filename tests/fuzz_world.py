@@ -23,7 +23,7 @@ from starlette.routing import Route
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tests.live import PASSWORD, WAIT, screen_socket_url
+from tests.live import CONSOLE_FRAMES, PASSWORD, WAIT, screen_socket_url
 from workshop.settings import Settings
 from workshop.store import open_store
 from workshop.web.app import create_app
@@ -160,13 +160,13 @@ class Line:
         got = []
         while True:
             message = self.next_message()
-            if message.get("type") in ("state", "activity", "welcome", "table"):
+            if message.get("type") in ("state", "activity", "welcome", "table", *CONSOLE_FRAMES):
                 continue
             if message.get("type") == "error" and message.get("id") == marker:
                 break
             got.append(message)
         while (message := self.next_message())["type"] != "pong":
-            assert message.get("type") in ("state", "activity", "table"), message
+            assert message.get("type") in ("state", "activity", "table", *CONSOLE_FRAMES), message
         return got
 
     def close_code(self) -> int | None:

@@ -18,6 +18,8 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
+from workshop import console_feed
+
 PASSWORD = "correct horse battery staple"
 START_TIMEOUT = 20.0
 WAIT = 10.0
@@ -199,6 +201,41 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+CONSOLE_FRAMES = ("plan", "live", "delta")
+
+
+@dataclass
+class ConsoleState:
+    """A console's state put together from its `plan`, `live` and `delta` frames, as the
+    console page does (workshop/console_feed.py, static/console-feed.js)."""
+
+    plan: dict[str, Any] | None = None
+    plan_hash: str | None = None
+    live: dict[str, Any] | None = None  # keyed, as on the wire
+    live_plan: str | None = None
+    seq: int | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def take(self, message: dict[str, Any]) -> dict[str, Any] | None:
+        """The full state `message` completes (a `state` message as before), or None."""
+        kind = message.get("type")
+        if kind == "plan":
+            self.plan, self.plan_hash = message["plan"], message["hash"]
+        elif kind == "live":
+            self.live, self.seq, self.live_plan = message["live"], message["seq"], message["plan"]
+        elif kind == "delta":
+            if self.live is None or message["base"] != self.seq:
+                self.errors.append(f"delta on {message['base']}, have {self.seq}")
+                return None
+            self.live = console_feed.apply(self.live, message["patch"])
+            self.seq, self.live_plan = message["seq"], message["plan"]
+        else:
+            return None
+        if self.plan is None or self.live is None or self.live_plan != self.plan_hash:
+            return None
+        return console_feed.join(self.plan, console_feed.unkeyed(self.live))
+
+
 @dataclass
 class Socket:
     """A WebSocket client that files every message it gets, so tests can wait on one."""
@@ -210,6 +247,10 @@ class Socket:
     closed: asyncio.Event = field(default_factory=asyncio.Event)
     answer_pings: bool = True  # as the pages do; False plays a phone that went away
     pings: int = 0
+    # A console's frames put together: each state they complete is filed as a `state`
+    # message after them; `frames` keeps what came, plan, live and delta frames included.
+    console: ConsoleState = field(default_factory=ConsoleState)
+    frames: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     async def open(
@@ -230,7 +271,7 @@ class Socket:
                         if self.answer_pings:
                             await self.conn.send('{"type":"pong"}')
                     else:
-                        self.received.append(message)
+                        self.file(message)
                     self._arrived.notify_all()
         except Exception:
             pass
@@ -238,6 +279,15 @@ class Socket:
             self.closed.set()
             async with self._arrived:
                 self._arrived.notify_all()
+
+    def file(self, message: dict[str, Any]) -> None:
+        """Keep a message; a console's plan, live and delta frames go to `frames`, and
+        each full state they complete to `received` (as the `state` it used to be)."""
+        self.frames.append(message)
+        if message.get("type") not in CONSOLE_FRAMES:
+            self.received.append(message)
+        elif (state := self.console.take(message)) is not None:
+            self.received.append(state)
 
     async def wait_for(
         self, predicate: Any, timeout: float = WAIT, since: int = 0

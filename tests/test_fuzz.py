@@ -749,7 +749,7 @@ def test_random_handshakes_open_or_close_with_a_reason(world: World):
             return
         finally:
             line.close()
-        assert first["type"] in ("welcome", "state"), (first, attempt)
+        assert first["type"] in ("welcome", "state", "plan"), (first, attempt)
         assert f"/ws/{victim}/" not in url, f"opened the victim's {kind}: {attempt}"
 
     fuzz()

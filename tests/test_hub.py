@@ -4,12 +4,14 @@ Outbox holds its direct replies in order and only the newest snapshot per channe
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections import Counter, defaultdict
 
 import pytest
 
+from tests.live import ConsoleState
 from workshop.hub import CHANNELS, CONSOLE, PHONES, SCREEN, Hub, Hubs, LocalBroadcast, Outbox
 
 TICK = 0.01
@@ -41,6 +43,8 @@ class Renders:
                 self.failures -= 1
                 raise RuntimeError("render failed")
             self._seen[channel] = self.marks
+            if channel == CONSOLE:  # a console state: the hub sends it as plan and live
+                return json.dumps({"type": "state", "mark": self.marks, "activities": []})
             if language is not None:
                 return f"{channel}:{language}:{self.marks}"
             return f"{channel}:{self.marks}"
@@ -76,6 +80,14 @@ class CountingOutbox(Outbox):
 
 async def take(outbox: Outbox) -> list[str]:
     return await asyncio.wait_for(outbox.take(), WAIT)
+
+
+def assembled(texts: list[str], into: ConsoleState | None = None) -> dict | None:
+    """The last console state the frames in `texts` complete (console_feed.py)."""
+    into = into or ConsoleState()
+    states = [into.take(json.loads(t)) for t in texts]
+    assert not into.errors, into.errors
+    return [s for s in states if s is not None][-1] if any(states) else None
 
 
 @pytest.fixture
@@ -162,14 +174,17 @@ async def test_a_thousand_marks_coalesce(hub: Hub):
     assert renders.calls[SCREEN] <= ticks and renders.calls[CONSOLE] <= ticks
     assert renders.calls[SCREEN] < 50, renders.calls
     assert renders.calls[PHONES] == 0
-    # Out: one text per subscriber per render, never one per mark.
+    # Out: one text per subscriber per render, never one per mark; consoles also get the
+    # plan, once.
     assert sum(o.replaced for o in screens) == 100 * renders.calls[SCREEN]
-    assert sum(o.replaced for o in consoles) == 10 * renders.calls[CONSOLE]
-    # Only the newest snapshot waits in each outbox.
+    assert sum(o.replaced for o in consoles) == 10 * (renders.calls[CONSOLE] + 1)
+    # Only the newest snapshot waits in each outbox: the console's, as plan and live.
     for outbox in screens:
         assert await take(outbox) == ["screen:1000"]
     for outbox in consoles:
-        assert await take(outbox) == ["console:1000"]
+        texts = await take(outbox)
+        assert [json.loads(t)["type"] for t in texts] == ["plan", "live"]
+        assert assembled(texts) == {"type": "state", "mark": 1000, "activities": []}
 
 
 async def test_renders_are_at_least_a_tick_apart():
@@ -205,7 +220,7 @@ async def test_only_dirty_channels_are_rendered_and_sent(hub: Hub):
     renders.marks = 2
     hub.mark([CONSOLE])
     # The console's first delivery holds its own snapshot only: it got nothing before.
-    assert await take(console) == ["console:2"]
+    assert assembled(await take(console)) == {"type": "state", "mark": 2, "activities": []}
     assert renders.calls == {SCREEN: 1, CONSOLE: 1}
     assert (screen.replaced, phone.replaced) == (1, 0)
 
@@ -274,7 +289,7 @@ async def test_a_render_of_none_sends_nothing():
 
     async def render(session_id: int, channel: str, language: str | None) -> str | None:
         calls[channel] += 1
-        return None if channel == SCREEN else f"{channel}!"
+        return None if channel == SCREEN else json.dumps({"type": "state", "n": 1})
 
     hub = Hub(1, render, TICK)
     screen, console = CountingOutbox(), Outbox()
@@ -282,7 +297,7 @@ async def test_a_render_of_none_sends_nothing():
     hub.subscribe(CONSOLE, console)
     try:
         hub.mark([SCREEN, CONSOLE])
-        assert await take(console) == ["console!"]
+        assert assembled(await take(console)) == {"type": "state", "n": 1}
     finally:
         await hub.stop()
     assert calls == {SCREEN: 1, CONSOLE: 1}
@@ -352,3 +367,89 @@ async def test_broadcast_reaches_the_sessions_hub_only():
         assert theirs.closing is None and theirs.replaced == 0
     finally:
         await hubs.close()
+
+
+# --- the console's frames (console_feed.py) ------------------------------------------------
+
+
+class DayRender:
+    """A console state with a long plan text and live counts that `votes` changes."""
+
+    def __init__(self) -> None:
+        self.votes = [0, 0]
+        self.calls = 0
+        self._called = asyncio.Event()
+
+    async def __call__(self, session_id: int, channel: str, language: str | None = None) -> str:
+        self.calls += 1
+        self._called.set()  # its waiter runs after the hub has handed the frames out
+        activity = {"id": 1, "title": "Bru eller ferje?", "prompt": "x" * 5000, "state": "open"}
+        live = {"answered": sum(self.votes), "results": {"counts": list(self.votes)}}
+        state = {
+            "type": "state",
+            "cases": {"1": {"narrative": "Fortellingen " * 500}},
+            "activities": [{**activity, **live}],
+            "tables": [{"number": n, "seated": 7} for n in (1, 2, 3)],
+        }
+        return json.dumps(state)
+
+    async def next_call(self) -> None:
+        self._called.clear()
+        await asyncio.wait_for(self._called.wait(), WAIT)
+
+
+async def test_consoles_get_the_plan_once_then_deltas_rendered_once_per_tick():
+    render = DayRender()
+    hub = Hub(3, render, TICK)
+    early, late = Outbox(), Outbox()
+    seen_early, seen_late = ConsoleState(), ConsoleState()
+    try:
+        hub.subscribe(CONSOLE, early)
+        hub.mark([CONSOLE])
+        first = await take(early)
+        assert [json.loads(t)["type"] for t in first] == ["plan", "live"]
+        assert assembled(first, seen_early)["activities"][0]["answered"] == 0
+        hub.subscribe(CONSOLE, late)  # connects later: full frames first
+        for vote in range(1, 6):
+            render.votes[vote % 2] += 1
+            hub.mark([CONSOLE])
+            texts = await take(early)
+            (delta,) = [json.loads(t) for t in texts]
+            assert delta["type"] == "delta", delta
+            assert "Fortellingen" not in texts[0] and "xxxx" not in texts[0]
+            assert delta["patch"] == {
+                "activities": {"1": {"answered": vote, "results": {"counts": render.votes}}}
+            }
+            state = assembled(texts, seen_early)
+            assert state == json.loads(await render(3, CONSOLE))
+            late_texts = await take(late)
+            kinds = [json.loads(t)["type"] for t in late_texts]
+            assert kinds == (["plan", "live"] if vote == 1 else ["delta"]), kinds
+            assert assembled(late_texts, seen_late) == state
+        # One render a tick, whatever the number of consoles (the two `render` calls above
+        # made by the test itself aside).
+        assert render.calls == 6 + 5
+    finally:
+        await hub.stop()
+
+
+async def test_a_console_that_has_not_sent_its_last_delta_gets_the_full_live_part():
+    render = DayRender()
+    hub = Hub(3, render, TICK)
+    console, seen = Outbox(), ConsoleState()
+    try:
+        hub.subscribe(CONSOLE, console)
+        hub.mark([CONSOLE])
+        assembled(await take(console), seen)
+        render.votes[0] += 1
+        hub.mark([CONSOLE])
+        await render.next_call()
+        assert console.pending(CONSOLE)  # a delta, not taken
+        render.votes[1] += 1
+        hub.mark([CONSOLE])
+        await render.next_call()
+        texts = await take(console)
+        assert [json.loads(t)["type"] for t in texts] == ["live"]  # no delta on a lost one
+        assert assembled(texts, seen)["activities"][0]["results"]["counts"] == [1, 1]
+    finally:
+        await hub.stop()

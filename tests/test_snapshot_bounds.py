@@ -47,7 +47,7 @@ class Measured(Socket):
                         await self.conn.send('{"type":"pong"}')
                     else:
                         self.sizes.append((message.get("type", ""), len(raw)))
-                        self.received.append(message)
+                        self.file(message)
                     self._arrived.notify_all()
         except Exception:
             pass

@@ -18,6 +18,8 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Protocol
 
+from workshop.console_feed import ConsoleFeed
+
 log = logging.getLogger(__name__)
 
 SCREEN = "screen"
@@ -66,6 +68,7 @@ class Outbox:
         "close_code",
         "closing",
         "facilitator_id",
+        "feed",
         "language",
         "overflowed",
         "participant_id",
@@ -96,6 +99,8 @@ class Outbox:
         # when they are taken off the session (`Hub.close_facilitator`).
         self.facilitator_id = facilitator_id
         self.table: str | None = None  # the table channel a phone hears (`Hub.seat`)
+        # A console's (plan hash, number of the live state) last queued (console_feed.py).
+        self.feed: tuple[str, int] | None = None
         # The language a phone chose (None: the session's): phones and tables are rendered
         # once per language their subscribers read, never once per phone.
         self.language = language
@@ -123,6 +128,10 @@ class Outbox:
     def replace(self, channel: str, text: str) -> None:
         self._latest[channel] = text
         self._wake()
+
+    def pending(self, channel: str) -> bool:
+        """Whether a snapshot of `channel` is queued and not sent yet."""
+        return channel in self._latest
 
     def drain(self) -> list[str]:
         """Everything waiting, replies first, then snapshots; empty if nothing is."""
@@ -158,6 +167,7 @@ class Hub:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._last_send = 0.0
+        self._feeds: dict[str | None, ConsoleFeed] = {}  # the consoles' deltas, per language
 
     @property
     def empty(self) -> bool:
@@ -273,8 +283,21 @@ class Hub:
                         continue
                     if text is None:
                         continue
+                    if channel == CONSOLE:  # the plan when it changes, then deltas
+                        self._send_console(language, text, readers)
+                        continue
                     for outbox in readers:
                         outbox.replace(channel, text)
+
+    def _send_console(self, language: str | None, text: str, readers: list[Outbox]) -> None:
+        feed = self._feeds.setdefault(language, ConsoleFeed())
+        try:
+            feed.send(text, readers)
+        except Exception:
+            log.exception("console frames for session %s", self.session_id)
+            self._feeds.pop(language, None)  # a fresh feed: full frames next time
+            for outbox in readers:
+                outbox.feed = None
 
 
 def _by_language(targets: list[Outbox]) -> dict[str | None, list[Outbox]]:

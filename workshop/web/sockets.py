@@ -16,7 +16,7 @@ from typing import Any
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from workshop import messages
+from workshop import console_feed, messages
 from workshop.domain import Participant, Session
 from workshop.errors import N_, DomainError
 from workshop.hub import CONSOLE, PHONES, SCREEN, VIEWERS, Hub, Outbox
@@ -94,11 +94,13 @@ async def _serve(
     facilitator_id: int | None = None,
     viewer: Participant | None = None,
     chosen: str | None = None,
+    greet: Callable[[Outbox, dict[str, Any]], None] | None = None,
 ) -> None:
     """Subscribe, then send `first` (the full state), then answer frames until the end.
     A `viewer` is a participant watching the screen (VIEWERS): the socket is theirs, so
     removing them closes it, but it sits at no table and sends no answers. `chosen` is the
     language a phone chose (web/language.py): its snapshots, replies and errors follow it.
+    `greet` queues the first state its own way (the console's plan and live frames).
 
     Subscribing before reading the first state means no change can fall between the two;
     a snapshot older than the first one may still follow, and clients drop it by version.
@@ -124,7 +126,7 @@ async def _serve(
         _give_way(hub, viewer, limit, gettext_for(language, OPENED_ELSEWHERE), VIEWERS)
     loop = asyncio.get_running_loop()
     try:
-        if not await _send_first(outbox, language, first):
+        if not await _send_first(outbox, language, first, greet):
             await sender.settle()
             return
         while True:
@@ -163,13 +165,20 @@ async def _serve(
 
 
 async def _send_first(
-    outbox: Outbox, language: str, first: Callable[[], Awaitable[dict[str, Any]]]
+    outbox: Outbox,
+    language: str,
+    first: Callable[[], Awaitable[dict[str, Any]]],
+    greet: Callable[[Outbox, dict[str, Any]], None] | None = None,
 ) -> bool:
     """Queue the full state; if it cannot be read, have the socket closed instead: 1013
     (the page reconnects by itself) while the database is busy or on an unexpected error,
     1008 with the reason when a rule refuses it (the seat is gone, say)."""
     try:
-        outbox.send(messages.dumps(await first()))
+        state = await first()
+        if greet is not None:
+            greet(outbox, state)
+        else:
+            outbox.send(messages.dumps(state))
         return True
     except DomainError as error:
         reason = gettext_for(language, error.message, **error.params)
@@ -276,6 +285,7 @@ async def console_socket(ws: WebSocket) -> None:
         CONSOLE,
         lambda: service.console_state(session.id),
         facilitator_id=facilitator.id,  # a co-facilitator taken off is closed by it
+        greet=console_feed.greet,  # the plan, then the live part (deltas from the next tick)
     )
 
 
