@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 
 from tests.store_contract import StoreContract, new_id, poll
+from workshop import balance
 from workshop.domain import Vote
 from workshop.errors import Conflict
 from workshop.store import open_store
 from workshop.store.base import IdTaken, Store
+from workshop.store.group import HEAVY, MAX_WEIGHT
 from workshop.store.migrate import available
 from workshop.store.sqlite import SQLiteStore
 
@@ -171,6 +173,35 @@ class TestGroupCommit:
         room = await store.room(session.id, "current")
         assert sum(count for _, _, count in room.votes[activity]) == 10
 
+    async def test_joins_are_cut_into_short_batches_and_votes_still_share(self, store: SQLiteStore):
+        """A run of queued joins (HEAVY) is split so no batch passes MAX_WEIGHT; the votes
+        behind them go together in the next batch, and every write still succeeds."""
+        session, activity, people = await self.setup_room(store, 100)
+        contract = StoreContract()
+        batches = Batches(store)
+        release, gate = await self.hold_the_writer(store)
+        joins = [asyncio.ensure_future(contract.seat(store, session)) for _ in range(40)]
+        votes = [Vote(new_id(), activity, p.id, p.table, 0) for p in people]
+        voted = [asyncio.ensure_future(store.record_vote(v)) for v in votes]
+        release.set()
+        await gate
+        seated = await asyncio.gather(*joins)
+        assert await asyncio.gather(*voted) == [True] * 100
+        per_batch = MAX_WEIGHT // HEAVY  # 16 joins
+        rest = 40 - 2 * per_batch  # 8 joins, and the 100 votes fit beside them
+        assert rest * HEAVY + 100 <= MAX_WEIGHT
+        assert batches.sizes[1:] == [per_batch, per_batch, rest + 100], batches.sizes
+        assert len({p.number for p in seated}) == 40
+
+    async def test_an_op_heavier_than_a_batch_still_runs(self, store: SQLiteStore):
+        batches = Batches(store)
+        release, gate = await self.hold_the_writer(store)
+        heavy = [asyncio.ensure_future(store._write(lambda db: 7, MAX_WEIGHT + 1)) for _ in "ab"]
+        release.set()
+        await gate
+        assert await asyncio.gather(*heavy) == [7, 7]
+        assert batches.sizes[1:] == [1, 1]
+
     async def test_close_waits_for_queued_writes(self, tmp_path: Path):
         path = tmp_path / "closing.db"
         store = SQLiteStore(str(path))
@@ -213,3 +244,88 @@ async def test_a_snapshot_read_cut_short_leaves_the_next_read_working(tmp_path: 
                 assert room.session.id == session.id
     finally:
         await store.close()
+
+
+class TestSeatCounts:
+    """The seat counts kept with the tables (store/sqlite/seats.py) against a count of the
+    participants, after every kind of write that seats, moves or removes someone."""
+
+    @pytest.fixture
+    async def store(self, tmp_path: Path):
+        store = SQLiteStore(str(tmp_path / "seats.db"))
+        await store.open()
+        yield store
+        await store.close()
+
+    def kept(self, store: SQLiteStore, session_id: int) -> dict[int, int]:
+        with contextlib.closing(sqlite3.connect(store.path)) as db:
+            rows = db.execute(
+                "SELECT number, seated FROM tables WHERE session_id = ? AND seated > 0",
+                (session_id,),
+            ).fetchall()
+        return dict(rows)
+
+    async def test_kept_counts_follow_every_seat_move_and_removal(self, store: SQLiteStore):
+        contract = StoreContract()
+        session = await contract.session(store, tables=4)
+        people = [await contract.seat(store, session, table=1 + i % 2) for i in range(12)]
+        assert self.kept(store, session.id) == await store.seated(session.id) == {1: 6, 2: 6}
+        await store.move_participant(session.id, people[0].id, 3)
+        await store.remove_participant(session.id, people[1].id)
+        await store.change_table(session.id, people[2].id, 4)
+        moved = {1: 4, 2: 5, 3: 1, 4: 1}
+        assert self.kept(store, session.id) == await store.seated(session.id) == moved
+        await store.reseat(session.id, lambda *a: balance.reseat(*a))
+        assert self.kept(store, session.id) == await store.seated(session.id)
+        record = await store.dump_session(session.id)
+        assert record is not None
+        owner = await contract.facilitator(store)
+        loaded = await store.load_session(
+            record, code="SEATCT", facilitator_id=owner.id, screen_key="k", base_url=""
+        )
+        assert loaded is not None
+        assert self.kept(store, loaded.id) == await store.seated(session.id)
+        assert [p.number for p in people] == list(range(1, 13))
+
+    async def test_a_join_costs_the_same_in_a_large_session(self, store: SQLiteStore):
+        """SQLite's virtual-machine steps in one join's step, after 20 and after 400 joins:
+        counting every seated participant (as before 0013) made the second about 10x the
+        first."""
+        contract = StoreContract()
+        session = await contract.session(store, tables=20)
+        group = store._group
+        assert group is not None
+        steps: list[int] = []
+        commit = group._commit
+
+        def counted(ops: list[Any]) -> list[Any]:
+            count = [0]
+
+            def step() -> int:
+                count[0] += 1
+                return 0
+
+            group._db.set_progress_handler(step, 10)
+            try:
+                return commit(ops)
+            finally:
+                group._db.set_progress_handler(None, 10)
+                steps.append(count[0])
+
+        choose = seating_plan_choose()
+        for n in range(400):
+            if n in (20, 399):
+                group._commit = counted  # type: ignore[method-assign]
+            await store.seat_participant(session.id, "", f"cost-{n}", choose, answers={})
+            group._commit = commit  # type: ignore[method-assign]
+        small, large = steps
+        assert large < 1.3 * small, steps
+
+
+def seating_plan_choose() -> Any:
+    """The balanced seat a join without a picked table gets (seating_plan.Seating.chooser)."""
+
+    def choose(tables: Any, seated: Any, spread: Any = None) -> int:
+        return balance.place([t.number for t in tables], seated, spread or {}, {})
+
+    return choose

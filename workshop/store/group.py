@@ -4,12 +4,19 @@ Writes are queued; the loop takes everything waiting and hands it to the writer'
 which runs it in one `BEGIN IMMEDIATE` transaction and commits once. A burst of votes costs
 one fsync and one thread hop per batch instead of several per vote. A caller's future
 resolves only after its transaction has committed: acknowledge after that.
+
+A batch is bounded by its ops' weights as well as their number, so that no batch holds the
+writer for long: an op that reads and writes much (a join seats someone by the counts of
+the session's tables) weighs `HEAVY`, a vote 1, and a batch takes ops in order until the
+next would pass `MAX_WEIGHT` (the first always goes). Votes queued behind a run of joins
+then wait for one short batch, not for hundreds of joins in one transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -19,7 +26,11 @@ from workshop.errors import Busy
 T = TypeVar("T")
 Op = Callable[[sqlite3.Connection], Any]
 Outcome = tuple[bool, Any]  # (succeeded, result or exception)
-MAX_BATCH = 512
+MAX_BATCH = 512  # ops in one transaction
+MAX_WEIGHT = 512  # their weights: about 10 ms of work on this machine
+HEAVY = 32  # a join's weight: about 0.3-0.6 ms of work against 10-20 us for a vote
+Observer = Callable[[list[float], float], None]  # (each op's queue wait, batch seconds)
+Item = tuple[Op, "asyncio.Future[Any]", int, float]  # op, its future, weight, queued at
 
 
 class GroupCommit:
@@ -32,6 +43,8 @@ class GroupCommit:
     else rolls the batch back and each op is retried alone, so one bad op fails only itself.
     """
 
+    observer: Observer | None = None  # set by the lag monitor (workshop/lag.py) only
+
     def __init__(
         self,
         db: sqlite3.Connection,
@@ -41,7 +54,8 @@ class GroupCommit:
         self._db = db
         self._thread = thread
         self._expected = expected
-        self._queue: asyncio.Queue[tuple[Op, asyncio.Future[Any]]] = asyncio.Queue()
+        self._queue: asyncio.Queue[Item] = asyncio.Queue()
+        self._next: Item | None = None  # taken from the queue, left for the next batch
         self._task = asyncio.create_task(self._loop(), name="sqlite-group-commit")
 
     @classmethod
@@ -56,9 +70,10 @@ class GroupCommit:
             raise
         return cls(db, thread, expected)
 
-    async def run(self, op: Callable[[sqlite3.Connection], T]) -> T:
+    async def run(self, op: Callable[[sqlite3.Connection], T], weight: int = 1) -> T:
+        """`op`'s result once its batch has committed; `weight`: `HEAVY` for a costly op."""
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((op, future))
+        self._queue.put_nowait((op, future, weight, time.monotonic()))
         return await future
 
     async def close(self) -> None:
@@ -68,16 +83,32 @@ class GroupCommit:
         await asyncio.get_running_loop().run_in_executor(self._thread, self._db.close)
         self._thread.shutdown()
 
+    async def _take(self) -> list[Item]:
+        """The next batch: ops in order while their weight stays within `MAX_WEIGHT`."""
+        first = self._next if self._next is not None else await self._queue.get()
+        self._next = None
+        batch, weight = [first], first[2]
+        while len(batch) < MAX_BATCH and not self._queue.empty():
+            item = self._queue.get_nowait()
+            if weight + item[2] > MAX_WEIGHT:
+                self._next = item  # first of the next batch
+                break
+            batch.append(item)
+            weight += item[2]
+        return batch
+
     async def _loop(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            batch = [await self._queue.get()]
-            while len(batch) < MAX_BATCH and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
+            batch = await self._take()
             try:
-                ops = [op for op, _ in batch]
+                ops = [item[0] for item in batch]
+                began = time.monotonic()
                 outcomes = await loop.run_in_executor(self._thread, self._commit, ops)
-                for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
+                if self.observer is not None:
+                    waits = [began - item[3] for item in batch]
+                    self.observer(waits, time.monotonic() - began)
+                for (_, future, _, _), (ok, value) in zip(batch, outcomes, strict=True):
                     if future.done():
                         continue
                     if ok:

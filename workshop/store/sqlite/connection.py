@@ -82,9 +82,10 @@ class Connection:
                 await db.close()
         self._snapshots = self._reader = None
 
-    async def _write(self, op: Callable[[sqlite3.Connection], T]) -> T:
+    async def _write(self, op: Callable[[sqlite3.Connection], T], weight: int = 1) -> T:
+        """`op` in the writer's next batch; `weight` (group.HEAVY) for a costly one."""
         assert self._group is not None
-        return await self._group.run(op)
+        return await self._group.run(op, weight)
 
     # --- reading ------------------------------------------------------------------------
 

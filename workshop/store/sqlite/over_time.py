@@ -33,7 +33,8 @@ TEXT_QUESTIONS = {
     "sqlite": (
         "SELECT json_extract(q.value, '$.key')"
         " FROM evaluations e JOIN activities a ON a.id = e.activity_id, json_each(a.questions) q"
-        " WHERE e.id = evaluation_answers.evaluation_id AND json_extract(q.value, '$.kind') = 'text'"
+        " WHERE e.id = evaluation_answers.evaluation_id"
+        " AND json_extract(q.value, '$.kind') = 'text'"
     ),
     "postgresql": (
         "SELECT q.value ->> 'key'"

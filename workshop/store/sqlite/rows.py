@@ -221,11 +221,6 @@ def fetchall(db: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> li
     return db.execute(sql, params).fetchall()
 
 
-def count_seated(db: sqlite3.Connection, session_id: int) -> dict[int, int]:
-    rows = db.execute(SEATED, (session_id,)).fetchall()
-    return {r[0]: r[1] for r in rows}
-
-
 SEATED = (
     "SELECT table_number, COUNT(*) FROM participants WHERE session_id = ? AND removed_at IS NULL"
     " GROUP BY table_number"

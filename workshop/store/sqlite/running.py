@@ -14,8 +14,9 @@ from workshop.errors import N_, Conflict, Forbidden, NotFound
 from workshop.seating import SESSION_ENDED
 from workshop.store.base import UNCHANGED, Quote, Unchanged
 from workshop.store.sqlite.connection import Connection
-from workshop.store.sqlite.rows import bump, count_seated, fetchall, session_from
+from workshop.store.sqlite.rows import bump, fetchall, session_from
 from workshop.store.sqlite.seating import keep_left
+from workshop.store.sqlite.seats import recount, seated_at
 from workshop.store.sqlite.sessions import NUMBER
 
 MAX_QUOTES = 6  # "why" texts on the screen at once, per activity
@@ -210,12 +211,13 @@ class Running(Connection):
             )
             if kind and kind[0][0] != found[0][1]:  # home and room stay apart (hybrid.py)
                 raise Conflict(CROSSING[found[0][1]])
-            if count_seated(db, session_id).get(table, 0) >= found[0][0]:
+            if seated_at(db, session_id, table) >= found[0][0]:
                 raise Conflict(N_("That table is full. Choose another one."))
             keep_left(db, session_id, participant_id, here.table)  # for a reseat: sat there
             db.execute(
                 "UPDATE participants SET table_number = ? WHERE id = ?", (table, participant_id)
             )
+            recount(db, session_id, [here.table, table])
             bump(db, session_id)
             return Participant(here.id, session_id, table, here.name, here.joined_at, here.number)
 

@@ -17,12 +17,10 @@ from workshop.errors import N_, NotFound
 from workshop.seating_file import JoinAnswerRecord, QuestionRecord, SeatRecord
 from workshop.store.sqlite.connection import Connection
 from workshop.store.sqlite.rows import bump, fetchall
+from workshop.store.sqlite.seats import NUMBER, recount
 
 if TYPE_CHECKING:
     from workshop.session_file import SessionRecord
-
-# A participant's number in their session (as in sessions.py, which imports this module).
-NUMBER = "(SELECT COUNT(*) FROM participants q WHERE q.session_id = p.session_id AND q.id <= p.id)"
 
 # plan(people, table numbers, who sat with whom, question ids) -> table -> participant ids
 Plan = Callable[
@@ -32,19 +30,6 @@ Plan = Callable[
 
 def question_from(row: sqlite3.Row | tuple) -> JoinQuestion:  # type: ignore[type-arg]
     return JoinQuestion(row[0], row[1], tuple(json.loads(row[2])))
-
-
-def answer_spread(db: sqlite3.Connection, session_id: int) -> dict[int, dict[tuple[int, int], int]]:
-    """Table -> (question, option) -> how many seated there gave that answer."""
-    spread: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
-    for table, question, option, n in db.execute(
-        "SELECT p.table_number, a.question_id, a.option, COUNT(*) FROM join_answers a"
-        " JOIN participants p ON p.id = a.participant_id"
-        " WHERE p.session_id = ? AND p.removed_at IS NULL GROUP BY 1, 2, 3",
-        (session_id,),
-    ):
-        spread[table][(question, option)] = n
-    return spread
 
 
 def save_answers(
@@ -254,6 +239,7 @@ class SeatingStore(Connection):
                 "UPDATE participants SET table_number = ? WHERE id = ?",
                 [(table, p) for table, ids in seating.items() for p in ids],
             )
+            recount(db, session_id)
             bump(db, session_id)
             return seating, before
 
@@ -284,6 +270,7 @@ class SeatingStore(Connection):
                 db.execute(
                     "UPDATE participants SET table_number = ? WHERE id = ?", (table, participant_id)
                 )
+                recount(db, session_id, [here.table, table])
                 bump(db, session_id)
             moved = Participant(
                 here.id, here.session_id, table, here.name, here.joined_at, here.number

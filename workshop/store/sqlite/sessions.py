@@ -12,20 +12,27 @@ import aiosqlite
 from workshop.domain import Participant, Session, Table
 from workshop.seating import check_joining
 from workshop.store.base import UNCHANGED, Unchanged
+from workshop.store.group import HEAVY
 from workshop.store.sqlite.connection import Connection
 from workshop.store.sqlite.rows import (
     SEATED,
     TABLE_COLUMNS,
     bump,
-    count_seated,
     fetchall,
     session_from,
     table_from,
 )
-from workshop.store.sqlite.seating import answer_spread, save_answers
+from workshop.store.sqlite.seating import save_answers
+from workshop.store.sqlite.seats import (
+    NUMBER,
+    Spread,
+    add_seat,
+    next_number,
+    recount,
+    tables_and_seats,
+)
 
-# A participant's number in their session (1 for the first to join), never reused.
-NUMBER = "(SELECT COUNT(*) FROM participants q WHERE q.session_id = p.session_id AND q.id <= p.id)"
+__all__ = ["NUMBER", "Sessions"]
 
 
 class Sessions(Connection):
@@ -155,42 +162,34 @@ class Sessions(Connection):
     ) -> Participant:
         def op(db: sqlite3.Connection) -> Participant:
             # The lock and the cap are checked in the same transaction as the seat: the
-            # writer runs one op at a time, so concurrent joins cannot pass the cap.
+            # writer runs one op at a time, so concurrent joins cannot pass the cap. The
+            # counts are the tables' own (seats.py): no participant is counted here.
             cap, locked, closed_at = fetchall(
                 db,
                 "SELECT max_participants, joining_locked, closed_at FROM sessions WHERE id = ?",
                 (session_id,),
             )[0]
-            seated = count_seated(db, session_id)
+            tables, seated = tables_and_seats(db, session_id)
             check_joining(bool(locked), sum(seated.values()), cap, closed_at is not None)
-            rows = fetchall(
-                db,
-                f"SELECT {TABLE_COLUMNS} FROM tables WHERE session_id = ? ORDER BY number",
-                (session_id,),
-            )
-            tables = [table_from(r) for r in rows]
             if answers is None:
                 table = choose(tables, seated)
             else:  # balanced seating (workshop/balance.py): the answers at each table too
-                table = choose(tables, seated, answer_spread(db, session_id) if answers else {})
+                table = choose(tables, seated, Spread(db, session_id, seated) if answers else {})
             now = time.time()
+            number = next_number(db, session_id)
             cursor = db.execute(
                 "INSERT INTO participants (session_id, table_number, name, token_hash,"
-                " created_at) VALUES (?, ?, ?, ?, ?)",
-                (session_id, table, name, token_hash, now),
+                " created_at, number) VALUES (?, ?, ?, ?, ?, ?)",
+                (session_id, table, name, token_hash, now, number),
             )
+            add_seat(db, session_id, table)
             bump(db, session_id)
             new_id = cursor.lastrowid or 0
             if answers:
                 save_answers(db, session_id, new_id, answers)
-            number = fetchall(
-                db,
-                "SELECT COUNT(*) FROM participants WHERE session_id = ? AND id <= ?",
-                (session_id, new_id),
-            )[0][0]
             return Participant(new_id, session_id, table, name, now, number)
 
-        return await self._write(op)
+        return await self._write(op, HEAVY)
 
     async def participant_by_token(self, session_id: int, token_hash: str) -> Participant | None:
         row = await self._one(
@@ -229,6 +228,7 @@ class Sessions(Connection):
             db.execute(
                 "UPDATE participants SET removed_at = ? WHERE id = ?", (time.time(), participant_id)
             )
+            recount(db, session_id, [rows[0][2]])
             db.execute("DELETE FROM ballots WHERE participant_id = ?", (participant_id,))
             db.execute("DELETE FROM posts WHERE participant_id = ?", (participant_id,))
             db.execute("DELETE FROM evaluation_ballots WHERE participant_id = ?", (participant_id,))

@@ -79,8 +79,8 @@ class TableTalkReads(Connection):
                 members: dict[int, list[Participant]] = {}
                 for r in await self._all(
                     # Numbered in one pass (NUMBER counts per row: slow for a big room).
-                    "SELECT id, session_id, table_number, name, created_at, number FROM"
-                    " (SELECT *, ROW_NUMBER() OVER (ORDER BY id) AS number FROM participants"
+                    "SELECT id, session_id, table_number, name, created_at, nth FROM"
+                    " (SELECT *, ROW_NUMBER() OVER (ORDER BY id) AS nth FROM participants"
                     " WHERE session_id = ?) AS numbered WHERE removed_at IS NULL ORDER BY id",
                     (session_id,),
                     db,

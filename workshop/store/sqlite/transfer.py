@@ -35,6 +35,7 @@ from workshop.store.sqlite.rows import (
     table_from,
 )
 from workshop.store.sqlite.seating import dump_seating, load_seating
+from workshop.store.sqlite.seats import recount
 from workshop.store.sqlite.sessions import NUMBER
 from workshop.store.sqlite.stations import dump_stations, load_stations
 from workshop.store.sqlite.table_answers import dump_table_answers, load_table_answers
@@ -289,11 +290,11 @@ def _load(
     people = {
         p.id: _insert(
             db,
-            "INSERT INTO participants (session_id, table_number, name, token_hash, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (session_id, p.table, p.name, secrets.token_hex(32), p.joined_at),
+            "INSERT INTO participants (session_id, table_number, name, token_hash, created_at,"
+            " number) VALUES (?, ?, ?, ?, ?, ?)",
+            (session_id, p.table, p.name, secrets.token_hex(32), p.joined_at, number),
         )
-        for p in sorted(record.participants, key=lambda p: p.number)
+        for number, p in enumerate(sorted(record.participants, key=lambda p: p.number), 1)
     }
     votes = {v.id: str(uuid.uuid4()) for v in record.votes}
     db.executemany(
@@ -354,6 +355,7 @@ def _load(
         "UPDATE participants SET removed_at = ? WHERE id = ?",
         [(p.removed_at, people[p.id]) for p in record.participants if p.removed_at is not None],
     )
+    recount(db, session_id)  # the tables' seat counts (seats.py)
     return session_from(fetchall(db, "SELECT * FROM sessions WHERE id = ?", (session_id,))[0])
 
 
