@@ -6,8 +6,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DB     ?= workshop.db
 
-.PHONY: run test lint browser axe services pdf-libs pdf-tools messages clean bench bench-full bench-abuse \
-	bench-report bench-evaluations bench-notes bench-reseat vendor-yjs
+.PHONY: run test lint browser axe services nginx pdf-libs pdf-tools messages clean bench bench-full bench-abuse \
+	bench-report bench-evaluations bench-notes bench-reseat bench-stream bench-console vendor-yjs
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ services: $(VENV)/.installed-test
 	@[ -n "$$WORKSHOP_TEST_PG" ] || $(call answers,5432) || { $(call debian,postgresql); }
 	@[ -n "$$WORKSHOP_TEST_REDIS" ] || $(call answers,6379) || { $(call debian,redis-server); }
 
+# nginx in front of two `workshop serve` processes (tests/test_processes_nginx.py).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { $(call debian,nginx); }
+
 pdf-libs:
 	@$(call debian,$(PDF_LIBS))
 
@@ -69,7 +73,7 @@ $(AXE_STAMP):
 
 axe: $(AXE_STAMP)
 
-test: $(VENV)/.installed-test browser pdf-tools axe services
+test: $(VENV)/.installed-test browser pdf-tools axe services nginx
 	$(BIN)/ruff check workshop tests bench
 	$(BIN)/python -m pytest -q
 
@@ -108,9 +112,22 @@ bench-evaluations: $(VENV)/.installed-test
 bench-notes: $(VENV)/.installed-test
 	$(BIN)/python -m bench.notes --tables 10 --seated 6 --typists 2 --cps 6 --seconds 20
 
+# Issue 19: votes as a Poisson stream (400/s) into one session of 2,000 joined phones, ten
+# runs on a fresh server each and the worst, beside the plain and the durable baseline; then
+# 200 joins/s during the same stream (bench/stream.py).
+bench-stream: $(VENV)/.installed-test
+	$(BIN)/python -m bench.run --scenario poisson --name poisson --phones 2000 --vote-rate 400 \
+	  --stream 10 --repeat 10
+	$(BIN)/python -m bench.run --scenario joins --name joins --phones 2000 --vote-rate 400 \
+	  --stream 10 --join-rate 200
+
 # Reseating 2,000 people at 300 tables with three join questions (docs/seating.md).
 bench-reseat: $(VENV)/.installed-test
 	$(BIN)/python -m bench.reseat --people 2000 --tables 300 --questions 3 --rounds 3
+
+# What a console receives during a 2,000-phone vote burst with the two-day plan (issue 19).
+bench-console: $(VENV)/.installed-test
+	$(BIN)/python -m bench.console_bytes --phones 2000 --window 5
 
 # The browser's Yjs (table notes) as one ES module with lib0 inside, from the npm registry:
 # one request for a phone, and no import map (the CSP allows no inline script).
@@ -125,10 +142,6 @@ vendor-yjs:
 	  --banner:js='// Yjs $(YJS_VERSION) with lib0 $(LIB0_VERSION) (MIT, see LICENSE.yjs and LICENSE.lib0), one ES module made by `make vendor-yjs`.' \
 	  --outfile=$(CURDIR)/static/vendor/yjs.js && \
 	cp node_modules/yjs/LICENSE $(CURDIR)/static/vendor/LICENSE.yjs && \
-# What a console receives during a 2,000-phone vote burst with the two-day plan (issue 19).
-bench-console: $(VENV)/.installed-test
-	$(BIN)/python -m bench.console_bytes --phones 2000 --window 5
-
 	cp node_modules/lib0/LICENSE $(CURDIR)/static/vendor/LICENSE.lib0; \
 	status=$$?; rm -rf $$tmp; exit $$status
 

@@ -9,7 +9,13 @@ defaults otherwise (permessage-deflate), like the server it is a floor for;
 `--compression none` when that server turned deflate off (`bench.run` matches whatever the
 workshop negotiated).
 
+`--durable FILE` (issue 19) makes it the durable floor: each frame other than a ping is
+first inserted into a SQLite file with the workshop's pragmas (`PRAGMAS`: WAL, synchronous
+FULL) through the workshop's group commit (`GroupCommit`, one transaction and fsync per
+batch), and acked only after its batch has committed, as the workshop acks a vote.
+
     python -m bench.baseline --port 0     # prints "baseline running at ws://127.0.0.1:PORT"
+    python -m bench.baseline --port 0 --durable /tmp/floor.db
 """
 
 from __future__ import annotations
@@ -17,8 +23,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from websockets.asyncio.server import ServerConnection, broadcast, serve
+
+from workshop.store.group import GroupCommit
+from workshop.store.sqlite.rows import PRAGMAS
 
 WELCOME = '{"type":"welcome"}'
 PING = '{"type":"ping"}'
@@ -35,7 +48,38 @@ async def heartbeat(slots: list[set[ServerConnection]]) -> None:
         turn = (turn + 1) % SLOTS
 
 
-async def main(host: str, port: int, compression: str | None) -> None:
+def connect_durable(path: str) -> sqlite3.Connection:
+    """The floor's writer connection: the workshop's pragmas, one table of votes."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    for pragma in PRAGMAS:
+        db.execute(pragma)
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS votes (id TEXT PRIMARY KEY, phone INTEGER NOT NULL,"
+        " body TEXT NOT NULL, created_at REAL NOT NULL)"
+    )
+    return db
+
+
+async def durable_store(path: str) -> tuple[GroupCommit, Callable[[int, str], Awaitable[Any]]]:
+    """The group commit on `path`, and `store(phone, frame)`: resolves once committed."""
+    group = await GroupCommit.start(lambda: connect_durable(path), (sqlite3.IntegrityError,))
+
+    async def store(phone: int, text: str) -> Any:
+        message = json.loads(text)
+
+        def op(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT OR IGNORE INTO votes (id, phone, body, created_at) VALUES (?, ?, ?, ?)",
+                (str(message.get("id")), phone, text, time.time()),
+            )
+
+        return await group.run(op)
+
+    return group, store
+
+
+async def main(host: str, port: int, compression: str | None, durable: str | None) -> None:
+    group, store = await durable_store(durable) if durable else (None, None)
     phones: set[ServerConnection] = set()
     slots: list[set[ServerConnection]] = [set() for _ in range(SLOTS)]
     joined = 0
@@ -48,6 +92,7 @@ async def main(host: str, port: int, compression: str | None) -> None:
             return
         nonlocal joined
         slot = slots[joined % SLOTS]
+        me = joined
         joined += 1
         phones.add(ws)
         slot.add(ws)
@@ -59,6 +104,8 @@ async def main(host: str, port: int, compression: str | None) -> None:
                 if kind == "ping":
                     await ws.send(PONG)
                 elif kind != "pong":
+                    if store is not None:
+                        await store(me, text)  # type: ignore[arg-type]
                     await ws.send(json.dumps({"type": "ack", "id": message.get("id")}))
         finally:
             phones.discard(ws)
@@ -80,6 +127,8 @@ async def main(host: str, port: int, compression: str | None) -> None:
             await server.serve_forever()
         finally:
             beats.cancel()
+            if group is not None:
+                await group.close()
 
 
 if __name__ == "__main__":
@@ -87,5 +136,7 @@ if __name__ == "__main__":
     cli.add_argument("--host", default="127.0.0.1", choices=["127.0.0.1", "::1"])
     cli.add_argument("--port", type=int, default=0)
     cli.add_argument("--compression", choices=["deflate", "none"], default="deflate")
+    cli.add_argument("--durable", metavar="FILE", help="commit each frame to SQLite first")
     args = cli.parse_args()
-    asyncio.run(main(args.host, args.port, None if args.compression == "none" else "deflate"))
+    compression = None if args.compression == "none" else "deflate"
+    asyncio.run(main(args.host, args.port, compression, args.durable))

@@ -41,6 +41,26 @@ def pin(pid: int, cores: set[int]) -> None:
             os.sched_setaffinity(int(tid), cores)
 
 
+def renice(pid: int, nice: int) -> None:
+    """Give every thread of `pid` the niceness `nice` (below 0 needs root)."""
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(ProcessLookupError):
+            os.setpriority(os.PRIO_PROCESS, int(tid), nice)
+
+
+def core_ticks(cores: set[int]) -> tuple[int, int]:
+    """(busy, all) clock ticks of `cores` so far, from /proc/stat (busy: all but idle and
+    iowait; steal counts as busy: the hypervisor gave the time to someone else)."""
+    busy = total = 0
+    for line in Path("/proc/stat").read_text().splitlines():
+        name, *fields = line.split()
+        if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cores:
+            ticks = [int(f) for f in fields[:8]]
+            total += sum(ticks)
+            busy += sum(ticks) - ticks[3] - ticks[4]
+    return busy, total
+
+
 @dataclass
 class Probe:
     """CPU and memory of a process between two moments."""

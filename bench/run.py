@@ -5,7 +5,9 @@ table per scenario with ratios, and write all figures to bench/results/<date>-<n
     python -m bench.run --phones 2000 --window 5 --sessions 50 --session-phones 200 ...
 
 With two cores or more the server (and the baseline) run on core 0 and the generator (its
-workers and this process) on core 1.
+workers and this process) on core 1. `--scenario poisson` or `joins` runs issue 19's open-loop
+stream instead (bench/stream.py), `--repeat` times on a fresh server, then once against the
+plain and the durable baseline.
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
+from bench import stream as stream_report
 from bench.fleet import Fleet
 from bench.loadgen import many_sessions, one_session
+from bench.procstat import renice
 from bench.scenarios import Config
 from bench.servers import UNLIMITED_SUBMITS, add_facilitator, start_baseline, start_workshop
+from bench.stream import Stream, stream_session
 from bench.targets import BaselineTarget, WorkshopTarget
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -174,6 +179,79 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     return run
 
 
+async def streams(args: argparse.Namespace) -> dict[str, Any]:
+    """Issue 19: the stream `args.repeat` times on a fresh workshop each, then once against
+    the plain baseline and once against the durable one (bench/stream.py)."""
+    server_cores, generator_cores = cores()
+    if generator_cores:
+        os.sched_setaffinity(0, set(generator_cores))
+    cfg = Config.from_args(args)
+    join_rate = args.join_rate
+    if join_rate is None:
+        join_rate = 200.0 if args.scenario == "joins" else 0.0
+    stream = Stream(args.vote_rate, args.stream, join_rate)
+    compression = None if args.compression == "none" else "deflate"
+    run: dict[str, Any] = {
+        "name": args.name,
+        "scenario": args.scenario,
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.executable).name, "-m", "bench.run", *sys.argv[1:]]),
+        "machine": machine(),
+        "revision": revision(),
+        "pinning": {"server": sorted(server_cores or []), "generator": generator_cores},
+        "config": {
+            **vars(cfg),
+            **vars(stream),
+            "workers": args.workers,
+            "server_nice": args.server_nice,
+        },
+        "runs": [],
+        "baselines": {},
+    }
+    began = time.monotonic()
+    if args.server_nice:  # the generator too (its workers inherit it), on its own core
+        os.setpriority(os.PRIO_PROCESS, 0, args.server_nice)
+    fleet = Fleet(args.workers, generator_cores, compression).start()
+    try:
+        for n in range(args.repeat):
+            with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+                password = secrets.token_urlsafe(16)
+                db, lag_log = Path(tmp) / "stream.db", Path(tmp) / "lag.jsonl"
+                add_facilitator(db, USER, password)
+                env = {**UNLIMITED_SUBMITS, "WORKSHOP_LAG_LOG": str(lag_log)}
+                child, url = start_workshop(db, server_cores, env)
+                if args.server_nice:
+                    renice(child.pid, args.server_nice)
+                try:
+                    print(f"run {n + 1}/{args.repeat}: workshop at {url}", flush=True)
+                    target = WorkshopTarget(url, USER, password)
+                    run["runs"].append(
+                        await stream_session(target, fleet, cfg, stream, child.pid, lag_log)
+                    )
+                finally:
+                    child.stop()
+        if not args.no_baseline:
+            deflate = bool(run["runs"][0]["join"].get("deflate_phones"))
+            for name in ("plain", "durable"):
+                with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+                    durable = Path(tmp) / "floor.db" if name == "durable" else None
+                    child, url = start_baseline(server_cores, deflate, durable)
+                    if args.server_nice:
+                        renice(child.pid, args.server_nice)
+                    try:
+                        print(f"{name} baseline at {url}", flush=True)
+                        target = BaselineTarget(url, fleet.compression)
+                        run["baselines"][name] = await stream_session(
+                            target, fleet, cfg, stream, child.pid
+                        )
+                    finally:
+                        child.stop()
+    finally:
+        await fleet.stop()
+    run["seconds"] = round(time.monotonic() - began, 1)
+    return run
+
+
 def parser() -> argparse.ArgumentParser:
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("--name", default="run", help="goes into the results file name")
@@ -192,11 +270,42 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--no-watchers", action="store_true", help="no screen or console socket")
     cli.add_argument("--seed", type=int, default=1)
     cli.add_argument("--out", type=Path, default=RESULTS)
+    cli.add_argument(
+        "--scenario",
+        choices=["all", "poisson", "joins"],
+        default="all",
+        help="all: the issue 3 scenarios; poisson / joins: issue 19's open-loop stream",
+    )
+    cli.add_argument("--repeat", type=int, default=1, help="stream runs, each on a new server")
+    cli.add_argument("--vote-rate", type=float, default=400.0, help="stream: votes a second")
+    cli.add_argument("--stream", type=float, default=10.0, help="stream: seconds")
+    cli.add_argument(
+        "--join-rate", type=float, default=None, help="stream: joins a second (joins: 200)"
+    )
+    cli.add_argument(
+        "--server-nice",
+        type=int,
+        default=0,
+        help="stream: niceness of the server, the baselines and the generator (below 0: ahead"
+        " of whatever else runs on a shared machine)",
+    )
     return cli
 
 
 def cli() -> None:
     args = parser().parse_args()
+    if args.scenario != "all":
+        run = asyncio.run(streams(args))
+        print()
+        rev = run["revision"]
+        print(f"commit {rev['commit'][:10]}" + (" (workshop/ modified)" if rev["dirty"] else ""))
+        print(stream_report.table(run["runs"], run["baselines"]))
+        print()
+        print(stream_report.verdicts(run["runs"], run["baselines"]))
+        day = datetime.date.today().isoformat()
+        path = report.write(run, args.out / f"{day}-{args.name}.json")
+        print(f"\n{run['seconds']} s in all; figures in {path}")
+        return
     run = asyncio.run(main(args))
     print()
     rev = run["revision"]

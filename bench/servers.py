@@ -96,8 +96,12 @@ def start_workshop(
     return child, url
 
 
-def start_baseline(cores: set[int] | None, deflate: bool) -> tuple[Child, str]:
+def start_baseline(
+    cores: set[int] | None, deflate: bool, durable: Path | None = None
+) -> tuple[Child, str]:
+    """`bench.baseline`; with `durable`, the floor that commits each vote there first."""
     argv = [sys.executable, "-m", "bench.baseline", "--port", "0"]
+    argv += ["--durable", str(durable)] if durable else []
     child = Child([*argv, "--compression", "deflate" if deflate else "none"], cores, {})
     url = child.wait_for("baseline running at").rsplit(" ", 1)[1]
     if cores:

@@ -230,6 +230,46 @@ class Worker:
         await asyncio.gather(*(one(p) for p in self.phones if p.open))
         return {"records": records}
 
+    async def op_poisson(
+        self,
+        activity: int,
+        options: int,
+        start_at: float,
+        duration: float,
+        rate: float,
+        seed: int,
+        join: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Open loop: votes arrive as a Poisson stream of `rate` a second (this worker's
+        share) for `duration` seconds, each from a phone drawn at random, sent whether or
+        not its earlier vote was answered. `join`: `op_join`'s arguments, run at the same
+        time (newcomers join while the others vote; they do not vote themselves)."""
+        rnd = random.Random(seed * 1000 + self.index)
+        voters = [p for p in self.phones if p.open]
+        records: list[Record] = []
+        plan: list[tuple[float, Phone, bool, int]] = []
+        voted: set[int] = set()
+        moment = rnd.expovariate(rate)
+        while voters and moment < duration:
+            phone = rnd.choice(voters)
+            plan.append((moment, phone, phone.key not in voted, rnd.randrange(options)))
+            voted.add(phone.key)
+            moment += rnd.expovariate(rate)
+
+        async def one(at: float, phone: Phone, first: bool, option: int) -> None:
+            await sleep_until(start_at + at)
+            frame = self._frame("vote", activity, option, "")
+            sent, reply = await phone.submit(frame, REPLY_TIMEOUT)
+            records.append((phone.key, first, option, frame["id"], sent, reply.at, reply.kind))
+
+        stream = asyncio.gather(*(one(*p) for p in plan))
+        joined: dict[str, Any] = {}
+        if join:  # op_join (the workshop) or op_connect (the baseline)
+            join = dict(join)
+            joined = await getattr(self, f"op_{join.pop('op')}")(**join)
+        await stream
+        return {"records": records, "join": joined}
+
     async def op_watch(self, activity: int) -> dict[str, Any]:
         """Arm every phone to note when `activity` arrives, opened."""
         for phone in self.phones:

@@ -113,11 +113,11 @@ class Server:
                 self.process.wait(timeout=START_TIMEOUT)
             except subprocess.TimeoutExpired:
                 self.kill()
-
-
         if log := os.environ.get("WORKSHOP_TEST_SERVER_LOG"):  # what the servers said, kept
             with open(log, "a", encoding="utf-8") as out:
                 out.writelines(self.output)
+
+
 def add_facilitator(db: Path | str, name: str, password: str = PASSWORD) -> None:
     """Through the CLI; `db` is a SQLite file or a database URL."""
     folder = db.parent if isinstance(db, Path) else Path(tempfile.mkdtemp())

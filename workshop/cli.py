@@ -93,6 +93,7 @@ def _listed(option: list[str] | None, env: tuple[str, ...]) -> tuple[str, ...] |
 
 
 async def _serve(args: argparse.Namespace) -> None:
+    from workshop.broadcasting import check_url
     from workshop.web.app import build_app
 
     sock = _bind(args.host, args.port)
@@ -105,7 +106,9 @@ async def _serve(args: argparse.Namespace) -> None:
         allowed_hosts=_listed(args.allowed_host, base.allowed_hosts),
         allowed_origins=_listed(args.allowed_origin, base.allowed_origins),
         forwarded_allow_ips=args.forwarded_allow_ips,
+        broadcast_url=args.broadcast,
     )
+    check_url(settings.broadcast_url)  # before the store opens: a clear error, and out
     shown = f"[{host}]" if ":" in host else host
     address = settings.public_url or f"http://{shown}:{port}"
     qr_line = None
@@ -246,6 +249,12 @@ def parser() -> argparse.ArgumentParser:
         help="proxies whose X-Forwarded-For/-Proto are believed, comma-separated, or * "
         "(default 127.0.0.1; env WORKSHOP_FORWARDED_ALLOW_IPS)",
     )
+    serve.add_argument(
+        "--broadcast",
+        default=None,
+        help="several processes: the redis://host:port/db they share, so a change on one "
+        "reaches the screens on all (env WORKSHOP_BROADCAST; docs/deploying.md)",
+    )
     facilitator = commands.add_parser("facilitator", help="manage facilitator accounts")
     accounts = facilitator.add_subparsers(dest="action", required=True)
     add = accounts.add_parser("add", help="add a facilitator account")
@@ -276,8 +285,14 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     if args.command == "serve":
+        from workshop.broadcasting import BroadcastUrlError
+
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_serve(args))
+            try:
+                asyncio.run(_serve(args))
+            except BroadcastUrlError as error:
+                print(error, file=sys.stderr)
+                sys.exit(2)
         return
     if args.command == "cases":
         sys.exit(_check_cases(args))

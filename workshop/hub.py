@@ -311,8 +311,8 @@ def _by_language(targets: list[Outbox]) -> dict[str | None, list[Outbox]]:
 class Broadcast(Protocol):
     """Carries "session X changed on these channels" to every process holding its hubs.
 
-    In memory for one process; a Redis or PostgreSQL LISTEN/NOTIFY backend later lets several
-    processes share sessions: each re-renders from the shared store.
+    In memory for one process (`LocalBroadcast`); over Redis pub/sub for several processes
+    sharing sessions (`workshop.broadcast_redis`): each re-renders from the shared store.
     """
 
     async def publish(self, session_id: int, channels: Iterable[str]) -> None: ...
@@ -358,6 +358,10 @@ class Hubs:
         if hub is not None and hub.empty:
             del self._hubs[session_id]
             await hub.stop()
+
+    def sessions(self) -> list[int]:
+        """The sessions with a hub in this process (a copy)."""
+        return list(self._hubs)
 
     def mark(self, session_id: int, channels: Iterable[str]) -> None:
         hub = self._hubs.get(session_id)

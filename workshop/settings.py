@@ -57,6 +57,10 @@ class Settings:
     # many days after a session closed; the numbers stay. None: kept until the session is.
     retention_days: float | None = None
     retention_every: float = 3600.0  # how often the server looks for such sessions
+    # Several processes: a redis:// URL they all share (`--broadcast`), and the name of this
+    # deployment's pub/sub channel, `workshop:<prefix>`. Empty: one process.
+    broadcast_url: str = ""
+    broadcast_prefix: str = "default"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -79,6 +83,8 @@ class Settings:
             "connect_rate": float(env.get("WORKSHOP_CONNECT_RATE", "0.2")),
             "connect_burst": int(env.get("WORKSHOP_CONNECT_BURST", "10")),
             "retention_days": _days(env.get("WORKSHOP_RETENTION_DAYS", "")),
+            "broadcast_url": env.get("WORKSHOP_BROADCAST", ""),
+            "broadcast_prefix": env.get("WORKSHOP_BROADCAST_PREFIX", "default"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         db = str(values["db_url"])

@@ -16,9 +16,11 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from workshop import lag
 from workshop.auth import LoginThrottle
+from workshop.broadcasting import open_broadcast
 from workshop.errors import N_, DomainError, NotFound
-from workshop.hub import Hubs, LocalBroadcast
+from workshop.hub import Hubs
 from workshop.i18n import gettext_for
 from workshop.library import load_library
 from workshop.services import Workshop
@@ -152,9 +154,8 @@ def create_app(settings: Settings, store: Store) -> Starlette:
     for problem in library.problems:  # the rest of the library still loads
         log.warning("case library: %s", problem)
     throttle = LoginThrottle(settings.login_failures, settings.login_address_failures)
-    service = Workshop(
-        store, LocalBroadcast(hubs), hubs, library, throttle, min_group=settings.min_group
-    )
+    broadcast = open_broadcast(settings.broadcast_url, hubs, settings.broadcast_prefix)
+    service = Workshop(store, broadcast, hubs, library, throttle, min_group=settings.min_group)
 
     retention = (
         over_time_api.Retention(service, settings.retention_days, settings.retention_every)
@@ -164,12 +165,21 @@ def create_app(settings: Settings, store: Store) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if hasattr(broadcast, "start"):  # Redis: a connection of its own (broadcast_redis.py)
+            await broadcast.start()
         if retention is not None:
             retention.start()
+        lag_monitor = lag.from_env()  # WORKSHOP_LAG_LOG: benchmarks only (workshop/lag.py)
+        if lag_monitor is not None:
+            lag_monitor.start()
         yield
+        if lag_monitor is not None:
+            await lag_monitor.stop()
         if retention is not None:
             await retention.stop()
         await heartbeat.stop()
+        if hasattr(broadcast, "stop"):
+            await broadcast.stop()
         await hubs.close()
         await store.close()
 
