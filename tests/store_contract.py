@@ -628,6 +628,19 @@ class StoreContract(
 
     # --- many writers at once -----------------------------------------------------------
 
+    async def test_a_join_sent_twice_gives_its_seat_back(self, store: Store):
+        """The same token twice (a simple page's join form resent, maybe to another process)
+        makes one seat: the second gets the first's, counted once, even when the room has
+        filled up or locked meanwhile."""
+        session = await self.session(store, tables=2)
+        first, again = await asyncio.gather(
+            self.seat(store, session, token="form-1"), self.seat(store, session, token="form-1")
+        )
+        assert first == again
+        await store.set_joining_locked(session.id, True)
+        assert await self.seat(store, session, token="form-1") == first
+        assert sum((await store.seated(session.id)).values()) == 1
+
     async def test_five_hundred_votes_at_once(self, store: Store):
         session = await self.session(store, tables=50)
         activity = await self.open_activity(store, session)

@@ -216,5 +216,12 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def token_for_form(action: str) -> str:
+    """The seat token of a join form (web/plain_pages.py), made from its action id (a
+    random UUID the server put in that page): the form sent twice, to any process, asks for
+    the same seat, which the store then gives back rather than making a second."""
+    return hashlib.sha256(f"workshop-join-form:{action}".encode()).hexdigest()
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()

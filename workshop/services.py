@@ -320,14 +320,16 @@ class Workshop:
         table: object,
         answers: object = None,
         remote: object = False,
+        token: str | None = None,
     ) -> tuple[Participant, str]:
         """Seat a newcomer; returns the participant and their token (shown once). Without a
         table picked, the seat is balanced by size and join answers (seating_plan.py);
-        `remote` people sit at digital tables (hybrid.py)."""
+        `remote` people sit at digital tables (hybrid.py). A given `token` that is seated
+        already gives that seat back (a join form sent twice)."""
         display = clean_text(name, what=N_("The name"), limit=MAX_NAME, required=False)
         kind = hybrid.kind_of(remote)
         choose, checked = await self.seating.chooser(session, table, answers, kind)
-        token = auth.new_token()
+        token = token or auth.new_token()
         participant = await self.store.seat_participant(
             session.id, display.strip(), auth.token_hash(token), choose, answers=checked
         )

@@ -143,7 +143,9 @@ class Store(TableWork, HybridStore, Protocol):
         """Seat at the table `choose` picks from the tables and their counts, atomically;
         Forbidden (in the same step) when joining is locked or the cap is reached. With
         `answers` (join question -> option), `choose` also gets each table's answer counts
-        (table -> (question, option) -> people) and the answers are stored in the same step."""
+        (table -> (question, option) -> people) and the answers are stored in the same step.
+        A `token_hash` already seated in the session gives that seat back, unchanged: the
+        same join sent twice (web/plain_pages.py) makes one seat."""
         ...
 
     # seating: join questions, reseating, moving one person (workshop/seating_plan.py)

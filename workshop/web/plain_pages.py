@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from workshop import auth
 from workshop.domain import Participant, Session
 from workshop.errors import N_, DomainError, Forbidden, Invalid, NotFound
 from workshop.hybrid import DIGITAL, ROOM
@@ -34,7 +35,6 @@ from workshop.web.plain_view import (
     activity_view,
     evaluation_answers,
     forget_seat,
-    joins,
     languages,
     new_action,
     number_field,
@@ -187,10 +187,11 @@ async def plain_join(request: Request) -> Response:
                 answers[str(question["id"])] = option
         _, remote = await _joinable(request, session, form.get("from") == HOME)
 
-        async def seat() -> tuple[Participant, str]:
-            return await service.join(session, form.get("name", ""), table, answers, remote)
-
-        _, token = await joins(request).once((session.id, action), seat)
+        # The form's action id makes the token, so the form sent twice (a double tap, a
+        # browser resending it, to whichever process) gives the seat it made the first time.
+        _, token = await service.join(
+            session, form.get("name", ""), table, answers, remote, auth.token_for_form(action)
+        )
     except DomainError as error:
         return await _join_form(request, session, error, form)
     response = _see_other(page_url(request, session))

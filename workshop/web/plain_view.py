@@ -7,11 +7,8 @@ plain page's twin of the token the JavaScript page keeps in localStorage."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -133,56 +130,6 @@ def remember_seat(conn: HTTPConnection, response: Response, code: str, token: st
 
 def forget_seat(conn: HTTPConnection, response: Response, code: str) -> None:
     remember_seat(conn, response, code, "")
-
-
-class Joins:
-    """The seats made by join forms lately, by (session, action id): a join form sent twice
-    (a double tap, a browser resending it) gives the same seat, never a second one. In
-    memory, for this process; a form is forgotten after `keep` seconds."""
-
-    def __init__(self, keep: float = 900.0, size: int = 10_000) -> None:
-        self.keep = keep
-        self.size = size
-        self._done: OrderedDict[tuple[int, str], tuple[float, Any]] = OrderedDict()
-        self._pending: dict[tuple[int, str], asyncio.Future[Any]] = {}
-
-    async def once(self, key: tuple[int, str], make: Callable[[], Awaitable[Any]]) -> Any:
-        """`make()`'s result, made once for `key`; a second call while the first runs waits
-        for it. A failed `make` stored nothing, so the next call tries again."""
-        self._prune()
-        if key in self._done:
-            return self._done[key][1]
-        pending = self._pending.get(key)
-        if pending is not None:
-            result = await asyncio.shield(pending)
-            return result if result is not None else await self.once(key, make)
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending[key] = future
-        try:
-            result = await make()
-        except BaseException:
-            future.set_result(None)
-            raise
-        finally:
-            self._pending.pop(key, None)
-        self._done[key] = (time.monotonic(), result)
-        future.set_result(result)
-        return result
-
-    def _prune(self) -> None:
-        cutoff = time.monotonic() - self.keep
-        while self._done and (
-            len(self._done) >= self.size or next(iter(self._done.values()))[0] < cutoff
-        ):
-            self._done.popitem(last=False)
-
-
-def joins(conn: HTTPConnection) -> Joins:
-    state = conn.app.state
-    found: Joins | None = getattr(state, "plain_joins", None)
-    if found is None:
-        found = state.plain_joins = Joins()
-    return found
 
 
 def excerpt(text: str, limit: int = QUOTE) -> str:

@@ -161,6 +161,17 @@ class Sessions(Connection):
         answers: Mapping[int, int] | None = None,
     ) -> Participant:
         def op(db: sqlite3.Connection) -> Participant:
+            # A join sent twice (a simple page's form, resent) carries the same token: the
+            # seat it made is given back, whichever process the first one reached.
+            again = fetchall(
+                db,
+                "SELECT id, table_number, name, created_at, number FROM participants"
+                " WHERE session_id = ? AND token_hash = ?",
+                (session_id, token_hash),
+            )
+            if again:
+                row = again[0]
+                return Participant(row[0], session_id, row[1], row[2], row[3], row[4])
             # The lock and the cap are checked in the same transaction as the seat: the
             # writer runs one op at a time, so concurrent joins cannot pass the cap. The
             # counts are the tables' own (seats.py): no participant is counted here.
