@@ -16,7 +16,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,15 +39,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def _wait_until(ready, what: str, timeout: float = 30.0) -> None:
-    """Poll `ready()` until it is true: a server started in the background has no event."""
-    deadline = time.monotonic() + timeout
-    while not ready():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not start within {timeout:.0f} s")
-        time.sleep(0.05)
 
 
 def _as_postgres(command: list[str]) -> list[str]:
@@ -123,13 +114,12 @@ def throwaway_postgres() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@contextmanager
-def throwaway_redis() -> Iterator[str]:
+def start_redis(folder: Path, port: int, timeout: float = 10.0) -> subprocess.Popen[str]:
+    """A redis-server on `port`, keeping nothing on disk, returned once it says it is ready
+    (its own log line, read as it comes: no polling)."""
     path = shutil.which("redis-server")
     if path is None:
         raise RuntimeError("redis-server is not installed (Debian: redis-server)")
-    folder = Path(tempfile.mkdtemp(prefix="workshop-redis-"))
-    port = free_port()
     process = subprocess.Popen(
         [
             path,
@@ -144,11 +134,32 @@ def throwaway_redis() -> Iterator[str]:
             "--dir",
             str(folder),
         ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
+    ready = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "Ready to accept connections" in line:
+                ready.set()
+        ready.set()  # it stopped: the check below tells
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(timeout) or process.poll() is not None:
+        process.kill()
+        raise RuntimeError(f"redis-server did not start on port {port}")
+    return process
+
+
+@contextmanager
+def throwaway_redis() -> Iterator[str]:
+    folder = Path(tempfile.mkdtemp(prefix="workshop-redis-"))
+    port = free_port()
+    process = start_redis(folder, port)
     try:
-        _wait_until(lambda: answers("127.0.0.1", port), "redis-server")
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         process.kill()

@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -235,22 +234,9 @@ async def test_taking_a_cofacilitator_off_closes_their_console_on_the_other_proc
         await bjorn.aclose()
 
 
-def own_redis(folder: Path, port: int) -> subprocess.Popen[bytes]:
+def own_redis(folder: Path, port: int) -> subprocess.Popen[str]:
     """A redis-server of this test's own, to stop and start again on the same port."""
-    process = subprocess.Popen(
-        [
-            shutil.which("redis-server") or "redis-server",
-            *("--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"),
-            *("--dir", str(folder)),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while not services.answers("127.0.0.1", port):
-        assert process.poll() is None and time.monotonic() < deadline, "redis-server"
-        time.sleep(0.05)
-    return process
+    return services.start_redis(folder, port)
 
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="no redis-server")

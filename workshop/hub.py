@@ -315,6 +315,12 @@ class Broadcast(Protocol):
     sharing sessions (`workshop.broadcast_redis`): each re-renders from the shared store.
     """
 
+    async def start(self) -> None:
+        """Connect (Redis: subscribe before the server answers anything)."""
+        ...
+
+    async def stop(self) -> None: ...
+
     async def publish(self, session_id: int, channels: Iterable[str]) -> None: ...
 
     async def disconnect(self, session_id: int, channel: str, reason: str) -> None:
@@ -399,6 +405,12 @@ class LocalBroadcast:
 
     def __init__(self, hubs: Hubs) -> None:
         self._hubs = hubs
+
+    async def start(self) -> None:
+        """Nothing to connect to in one process."""
+
+    async def stop(self) -> None:
+        """Nothing to disconnect."""
 
     async def publish(self, session_id: int, channels: Iterable[str]) -> None:
         self._hubs.mark(session_id, channels)

@@ -165,8 +165,7 @@ def create_app(settings: Settings, store: Store) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if hasattr(broadcast, "start"):  # Redis: a connection of its own (broadcast_redis.py)
-            await broadcast.start()
+        await broadcast.start()  # Redis: a connection of its own (broadcast_redis.py)
         if retention is not None:
             retention.start()
         lag_monitor = lag.from_env()  # WORKSHOP_LAG_LOG: benchmarks only (workshop/lag.py)
@@ -178,8 +177,7 @@ def create_app(settings: Settings, store: Store) -> Starlette:
         if retention is not None:
             await retention.stop()
         await heartbeat.stop()
-        if hasattr(broadcast, "stop"):
-            await broadcast.stop()
+        await broadcast.stop()
         await hubs.close()
         await store.close()
 
