@@ -12,6 +12,7 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -35,7 +36,7 @@ from tests.live import (
     results,
     set_state,
 )
-from tests.services import answers, free_port
+from tests.services import free_port
 from tests.test_processes import broadcast_env, shared_db  # noqa: F401  (a fixture)
 
 DOCS = Path(__file__).parent.parent / "docs" / "deploying.md"
@@ -97,6 +98,7 @@ def nginx_config(block: str, ports: list[int], listen: int, redirect: int, folde
     )
     return (
         f"worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
+        "error_log stderr notice;\n"
         "events { worker_connections 4096; }\n"
         f"http {{\n    access_log off;\n{temp}\n{block}\n}}\n"
     )
@@ -136,12 +138,20 @@ class Nginx:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 10
-        while not answers("127.0.0.1", self.port):  # nginx says nothing when it is ready
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                log = (self.folder / "error.log").read_text() if self.process else ""
-                raise RuntimeError(f"nginx did not start: {log}")
-            time.sleep(0.05)
+        # Its notices go to stdout too: "start worker processes" comes once it listens.
+        ready = threading.Event()
+
+        def read() -> None:
+            assert self.process is not None and self.process.stdout is not None
+            for line in self.process.stdout:
+                if b"start worker process" in line:
+                    ready.set()
+            ready.set()  # it stopped: the check below tells
+
+        threading.Thread(target=read, daemon=True).start()
+        if not ready.wait(10) or self.process.poll() is not None:
+            log = (self.folder / "error.log").read_text()
+            raise RuntimeError(f"nginx did not start: {log}")
         return self
 
     def stop(self) -> None:
